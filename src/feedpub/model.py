@@ -1,0 +1,229 @@
+"""The show as every stage sees it: frozen dataclasses, no I/O.
+
+Loading (config, episodes) produces these objects, probing (audio,
+transcripts, chapters) fills in facts with :func:`dataclasses.replace`, and
+the feed writer, validator and publisher only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+EpisodeType = Literal["full", "trailer", "bonus"]
+ShowType = Literal["episodic", "serial"]
+
+
+@dataclass(frozen=True)
+class Person:
+    """A `podcast:person`: name plus role/group from the Podcast Taxonomy."""
+
+    name: str
+    role: str = "host"
+    group: str = "cast"
+    href: str | None = None
+    img: str | None = None
+
+
+@dataclass(frozen=True)
+class Speaker(Person):
+    """A person who speaks in an episode, with the label the transcript uses.
+
+    ``label`` is what the raw transcript calls them ("Speaker #0"); ``name``
+    is what listeners see.
+    """
+
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Owner:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Category:
+    """An Apple Podcasts category with an optional subcategory."""
+
+    name: str
+    sub: str | None = None
+
+
+@dataclass(frozen=True)
+class Funding:
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Show:
+    """Everything podcast.toml says about the show (the RSS channel)."""
+
+    root: Path  # the show folder (where podcast.toml lives)
+    title: str
+    description: str
+    link: str
+    language: str
+    author: str
+    owner: Owner
+    artwork: str  # absolute URL of the cover art
+    categories: tuple[Category, ...]
+    explicit: bool
+    feed_url: str  # where feed.xml will be served (atom:link rel=self)
+    media_base_url: str  # public URL that audio file names are appended to
+    timezone: str = "Europe/Paris"
+    type: ShowType = "episodic"
+    copyright: str | None = None
+    podcast_guid: str = ""
+    locked: bool = True
+    locked_owner: str | None = None
+    funding: tuple[Funding, ...] = ()
+    medium: str = "podcast"
+    persons: tuple[Person, ...] = ()
+    episodes_dir: str = "episodes"
+
+    @property
+    def site_base_url(self) -> str:
+        """Folder URL of the feed: transcripts and chapters are published beside it."""
+        return self.feed_url.rsplit("/", 1)[0] + "/"
+
+
+@dataclass(frozen=True)
+class DeclaredDuration:
+    """What episode.toml claims about the length, and how precise the claim is.
+
+    ``04min`` means anything from 4:00 to 4:59, ``4:12`` means 252 s give or
+    take the tolerance.
+    """
+
+    text: str
+    low: float  # seconds
+    high: float  # seconds
+
+    def accepts(self, seconds: float) -> bool:
+        return self.low <= seconds <= self.high
+
+
+@dataclass(frozen=True)
+class AudioFacts:
+    """What probing the real file found (or what the lock file remembers)."""
+
+    file: str  # name as given in episode.toml
+    size: int  # bytes: the enclosure length
+    duration: float  # seconds
+    mime: str  # enclosure type
+    sha256: str
+    kind: str = ""  # container/codec family, e.g. "mp3", "opus"
+    chapters: tuple["Chapter", ...] = ()  # chapters embedded in the file, if any
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One cue or speaker turn of a transcript.
+
+    Times are seconds (``None`` when the source has no timings); ``line`` is
+    where it came from in the source file, for error messages.
+    """
+
+    text: str
+    speaker: str | None = None
+    start: float | None = None
+    end: float | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A transcript in one language, independent of the file format it came from."""
+
+    segments: tuple[Segment, ...]
+    language: str | None = None
+    source: Path | None = None
+
+    @property
+    def timed(self) -> bool:
+        """True when every segment has a start and an end: timed formats may be written."""
+        return bool(self.segments) and all(
+            s.start is not None and s.end is not None for s in self.segments
+        )
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for s in self.segments:
+            if s.speaker:
+                seen.setdefault(s.speaker)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float
+    title: str | None = None
+    end: float | None = None
+    url: str | None = None
+    img: str | None = None
+    toc: bool = True
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    """A file the build writes next to feed.xml (transcript, chapters) and announces."""
+
+    path: str  # relative to the output folder, with forward slashes
+    mime: str
+    content: bytes
+    language: str | None = None
+    rel: str | None = None  # "captions" for timed transcripts
+
+    def url(self, show: Show) -> str:
+        return show.site_base_url + self.path
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One episode folder, loaded and checked."""
+
+    slug: str
+    folder: Path
+    title: str
+    pub_date: datetime  # timezone-aware
+    guid: str
+    audio_file: str  # path relative to the episode folder, absolute path, or URL
+    declared_duration: DeclaredDuration | None = None
+    season: int | None = None
+    number: int | None = None
+    episode_type: EpisodeType = "full"
+    explicit: bool | None = None
+    description_md: str = ""
+    description_html: str = ""
+    description_text: str = ""
+    link: str | None = None
+    image: str | None = None
+    speakers: tuple[Speaker, ...] = ()
+    transcript_files: tuple[Path, ...] = ()
+    chapters_file: Path | None = None
+    # Filled in by later stages:
+    audio: AudioFacts | None = None
+    transcripts: tuple[Transcript, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    published: tuple[PublishedFile, ...] = field(default=())
+
+    @property
+    def audio_is_url(self) -> bool:
+        return self.audio_file.startswith(("http://", "https://"))
+
+    def enclosure_url(self, show: Show) -> str:
+        if self.audio_is_url:
+            return self.audio_file
+        return show.media_base_url + Path(self.audio_file).name
+
+    def speaker_name(self, label: str) -> str:
+        """The listener-facing name for a transcript label, or the label itself."""
+        for s in self.speakers:
+            if label in (s.label, s.name):
+                return s.name
+        return label
