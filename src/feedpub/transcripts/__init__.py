@@ -12,16 +12,23 @@ from pathlib import Path
 
 from ..errors import Problem, TranscriptError
 from ..model import Segment, Speaker, Transcript
-from . import html, plain, speakertext
+from . import html, jsonfmt, plain, speakertext, srt, vtt
+from .checks import check, check_language, check_timings
 from .registry import Reader, Writer
 
 #: reader by file extension (lower case, with the dot)
 READERS: dict[str, Reader] = {
     ".txt": speakertext.read,
+    ".srt": srt.read,
+    ".vtt": vtt.read,
+    ".json": jsonfmt.read,
 }
 
 #: writers, in the order their files are announced in the feed
 WRITERS: list[Writer] = [
+    vtt.WRITER,  # first: Apple prefers VTT when several are announced
+    srt.WRITER,
+    jsonfmt.WRITER,
     html.WRITER,
     plain.WRITER,
 ]
@@ -124,5 +131,11 @@ def render(transcript: Transcript, title: str = "") -> list[tuple[Writer, str]]:
             if transcript.timed or not w.timed]
 
 
+def writer_for(path: Path) -> Writer | None:
+    """The writer whose extension ``path`` has (``.txt`` means plain text)."""
+    return next((w for w in WRITERS if w.ext == path.suffix.lower()), None)
+
+
 __all__ = ["READERS", "WRITERS", "Reader", "Writer", "read", "render", "name_speakers",
-           "language_of", "is_transcript", "decode"]
+           "language_of", "is_transcript", "decode", "writer_for", "check", "check_timings",
+           "check_language"]

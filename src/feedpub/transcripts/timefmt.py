@@ -17,3 +17,20 @@ def clock(seconds: float) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+def stamp(seconds: float, decimal: str = ".") -> str:
+    """``HH:MM:SS.mmm`` (VTT) or ``HH:MM:SS,mmm`` (SRT): milliseconds, never more."""
+    hours, minutes, secs, ms = split_ms(seconds)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{decimal}{ms:03d}"
+
+
+def exact_clock(seconds: float) -> str:
+    """:func:`clock` plus milliseconds when there are some: for error messages."""
+    _, _, _, ms = split_ms(seconds)
+    return clock(seconds) + (f".{ms:03d}" if ms else "")
+
+
+def milliseconds(seconds: float) -> float:
+    """A time rounded to the millisecond, the finest step SRT and VTT can store."""
+    return round(seconds * 1000) / 1000
