@@ -167,6 +167,7 @@ class Chapter:
     url: str | None = None
     img: str | None = None
     toc: bool = True
+    line: int | None = field(default=None, compare=False)  # in the chapters file, for errors
 
 
 @dataclass(frozen=True)
