@@ -36,6 +36,75 @@ def cli(ctx: click.Context, directory: Path | None) -> None:
     ctx.obj = (directory or Path(".")).resolve()
 
 
+def show_root(ctx: click.Context) -> Path:
+    root: Path = ctx.obj
+    return root
+
+
+def progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
+    def say(message: str) -> None:
+        if enabled:
+            click.echo(message, err=True)
+    return say
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write feed.xml and companion files to (default: public/).")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 if feed.xml or feedpub.lock is out of date.")
+@click.option("--update-lock", is_flag=True,
+              help="Accept changed audio, guids and removed episodes, and record them.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+@click.pass_context
+def build(ctx: click.Context, output: Path | None, check: bool, update_lock: bool,
+          quiet: bool) -> None:
+    """Build feed.xml (and transcript files) from podcast.toml and episodes/.
+
+    Nothing is written unless every check passes; feed.xml is replaced atomically.
+
+    Example: feedpub build --output public/
+    """
+    from .build import build as run_build, stale_outputs, write_outputs
+
+    root = show_root(ctx)
+    output = (output if output is not None else root / "public").resolve()
+    try:
+        result = run_build(root, update_lock=update_lock, progress=progress_printer(not quiet))
+    except FeedpubError as err:
+        fail(err)
+    if check:
+        stale = stale_outputs(result, output)
+        for path in stale:
+            click.echo(f"out of date: {path}")
+        if stale:
+            click.echo("run 'feedpub build' and commit the result", err=True)
+            sys.exit(int(ExitCode.CONTENT))
+        click.echo("feed is up to date")
+        return
+    changed = write_outputs(result, output)
+    click.echo(f"{output / 'feed.xml'}: {len(result.episodes)} episodes, "
+               f"{len(changed)} files written")
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--slug", default=None, help="Folder name (default: made from the title).")
+@click.pass_context
+def new(ctx: click.Context, title: str, slug: str | None) -> None:
+    """Create episodes/<slug>/ from a template, numbered after the last episode.
+
+    Example: feedpub new "Tech entre les lignes - La complexe chaine de valeur de l'iA"
+    """
+    from .scaffold import new_episode
+
+    try:
+        folder = new_episode(show_root(ctx), title, slug)
+    except FeedpubError as err:
+        fail(err)
+    click.echo(str(folder))
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

@@ -84,6 +84,7 @@ class Show:
     medium: str = "podcast"
     persons: tuple[Person, ...] = ()
     episodes_dir: str = "episodes"
+    media_dir: Path | None = None  # where audio kept outside the repository is found
 
     @property
     def site_base_url(self) -> str:

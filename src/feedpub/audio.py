@@ -1,0 +1,111 @@
+"""Audio facts from the real file: duration, byte size, MIME type, content hash.
+
+The container is recognised from the file's first bytes, never from its
+name, so an ``.mp3`` that is really FLAC is caught instead of being served
+with the wrong type.  mutagen then reads the duration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import mutagen
+from mutagen.flac import FLAC
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+from mutagen.wave import WAVE
+
+from .errors import AudioError, Problem
+from .model import AudioFacts
+
+
+@dataclass(frozen=True)
+class Format:
+    kind: str
+    mime: str
+    extensions: tuple[str, ...]
+    reader: type
+
+
+FORMATS = {
+    f.kind: f
+    for f in (
+        Format("mp3", "audio/mpeg", (".mp3",), MP3),
+        Format("m4a", "audio/x-m4a", (".m4a", ".mp4", ".aac", ".m4b"), MP4),
+        Format("vorbis", "audio/ogg", (".ogg", ".oga"), OggVorbis),
+        Format("opus", "audio/ogg", (".opus", ".ogg", ".oga"), OggOpus),
+        Format("flac", "audio/flac", (".flac",), FLAC),
+        Format("wav", "audio/wav", (".wav",), WAVE),
+    )
+}
+SUPPORTED = sorted({ext for f in FORMATS.values() for ext in f.extensions})
+CHUNK = 1 << 20
+
+
+def sniff(head: bytes) -> str | None:
+    """The container kind from the first bytes of a file, or None if unknown."""
+    if head[4:8] == b"ftyp":
+        return "m4a"
+    if head.startswith(b"OggS"):
+        if b"OpusHead" in head[:64]:
+            return "opus"
+        if b"\x01vorbis" in head[:64]:
+            return "vorbis"
+        return None
+    if head.startswith(b"fLaC"):
+        return "flac"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "wav"
+    if head.startswith(b"ID3"):
+        return "mp3"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return "mp3"
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def probe(path: Path, name: str | None = None) -> AudioFacts:
+    """Measure one audio file; any doubt about it is an :class:`AudioError` naming it."""
+    if not path.is_file():
+        raise AudioError(Problem(path, "audio file not found",
+                                 hint="check the audio name in episode.toml"))
+    with path.open("rb") as fh:
+        head = fh.read(64)
+    ext = path.suffix.lower()
+    kind = sniff(head)
+    if kind is None:
+        raise AudioError(Problem(path, "not a recognised audio file",
+                                 expected="MP3, M4A/AAC, OGG Vorbis, Opus, FLAC or WAV"))
+    fmt = FORMATS[kind]
+    if ext not in fmt.extensions:
+        raise AudioError(Problem(
+            path, f"extension {ext or '(none)'} does not match the content ({kind})",
+            expected=" or ".join(fmt.extensions),
+            hint="rename the file: apps pick a decoder from the extension and type"))
+    try:
+        info = fmt.reader(path).info
+    except (mutagen.MutagenError, OSError, ValueError) as exc:
+        raise AudioError(Problem(path, f"unreadable {kind} audio: {exc}")) from None
+    length = float(getattr(info, "length", 0) or 0)
+    if length <= 0:
+        raise AudioError(Problem(path, "audio has no measurable duration",
+                                 expected="a complete, playable file"))
+    return AudioFacts(
+        file=name or path.name,
+        size=path.stat().st_size,
+        duration=round(length, 3),
+        mime=fmt.mime,
+        sha256=sha256_of(path),
+        kind=kind,
+    )

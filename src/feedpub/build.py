@@ -1,0 +1,224 @@
+"""``feedpub build``: podcast.toml + episodes/ -> feed.xml and its companion files.
+
+The pipeline reads like the product: load, probe audio, guard identities,
+publish transcripts, render, check, write.  Nothing is written until every
+stage has passed, and feed.xml is written last, so a failed build leaves the
+previous feed exactly as it was.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+from . import transcripts
+from .audio import probe
+from .config import load_show
+from .dates import clock_text
+from .episodes import load_episodes
+from .errors import AudioError, FeedpubError, Problem
+from .feed import render_feed
+from .lock import Entry, Lock, load_lock
+from .media import fetch_for_probe, local_audio_path
+from .model import AudioFacts, Episode, PublishedFile, Show
+from .writefile import write_atomic
+
+Progress = Callable[[str], None]
+FEED_NAME = "feed.xml"
+
+
+class BuildError(FeedpubError):
+    """The show has problems; nothing was written."""
+
+
+@dataclass
+class BuildResult:
+    show: Show
+    episodes: list[Episode]
+    feed: bytes
+    files: dict[str, bytes]  # companion files, by path relative to the output folder
+    lock: Lock
+
+    def outputs(self, output: Path) -> dict[Path, bytes]:
+        """Everything to write, feed.xml last."""
+        out = {output / rel: data for rel, data in sorted(self.files.items())}
+        out[output / FEED_NAME] = self.feed
+        return out
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) -> BuildResult:
+    """Run every stage in memory; raise BuildError with all problems found."""
+    show = load_show(root)
+    episodes = load_episodes(show)
+    if not episodes:
+        raise BuildError(Problem(root / show.episodes_dir, "the show has no episodes",
+                                 hint='create one with: feedpub new "Title"'))
+    lock = load_lock(root)
+    problems: list[Problem] = []
+    problems += check_identities(episodes, lock, update_lock)
+    episodes, audio_problems = probe_all(show, episodes, lock, update_lock, progress)
+    problems += audio_problems
+    episodes, files, tr_problems = publish_transcripts(show, episodes, progress)
+    problems += tr_problems
+    problems += check_enclosures(show, episodes)
+    if problems:
+        raise BuildError([p.relative_to(root) for p in problems])
+    feed = render_feed(show, episodes)
+    new_lock = Lock(lock.path, {e.slug: Entry(e.guid, e.audio) for e in episodes})
+    return BuildResult(show, episodes, feed, files, new_lock)
+
+
+def write_outputs(result: BuildResult, output: Path) -> list[Path]:
+    """Write atomically, feed.xml last, and record the lock; return what changed."""
+    changed = []
+    for path, data in result.outputs(output).items():
+        if not (path.is_file() and path.read_bytes() == data):
+            write_atomic(path, data)
+            changed.append(path)
+    if result.lock.save():
+        changed.append(result.lock.path)
+    return changed
+
+
+def stale_outputs(result: BuildResult, output: Path) -> list[Path]:
+    """What ``build --check`` reports: files a build would create or change."""
+    stale = [p for p, data in result.outputs(output).items()
+             if not (p.is_file() and p.read_bytes() == data)]
+    lock_text = result.lock.to_json()
+    if not (result.lock.path.is_file()
+            and result.lock.path.read_text(encoding="utf-8") == lock_text):
+        stale.append(result.lock.path)
+    return stale
+
+
+def check_identities(episodes: list[Episode], lock: Lock, update_lock: bool) -> list[Problem]:
+    """Guids are unique, and published episodes keep theirs and do not vanish."""
+    problems = []
+    by_guid: dict[str, Episode] = {}
+    for ep in episodes:
+        toml = ep.folder / "episode.toml"
+        if ep.guid in by_guid:
+            problems.append(Problem(toml, f"guid {ep.guid!r} is also used by episode "
+                                    f"{by_guid[ep.guid].slug!r}", expected="a unique guid"))
+        by_guid[ep.guid] = ep
+        entry = lock.entries.get(ep.slug)
+        if entry and entry.guid != ep.guid and not update_lock:
+            problems.append(Problem(
+                toml, f"guid changed from {entry.guid!r} to {ep.guid!r} since it was published",
+                expected=f'guid = "{entry.guid}"',
+                hint="apps would see a new episode and download it again; restore the guid, "
+                     "or run 'feedpub build --update-lock' if the change is intended"))
+    if not update_lock:
+        slugs = {ep.slug for ep in episodes}
+        for slug, entry in sorted(lock.entries.items()):
+            if slug not in slugs and entry.guid not in by_guid:
+                problems.append(Problem(
+                    lock.path, f"episode {slug!r} (guid {entry.guid}) was published "
+                    "but its folder is gone",
+                    hint="restore the folder (a renamed folder must keep its guid), or run "
+                         "'feedpub build --update-lock' to drop it from the feed on purpose"))
+    return problems
+
+
+def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool,
+              progress: Progress) -> tuple[list[Episode], list[Problem]]:
+    """Audio facts for every episode, measured in parallel (hashing is I/O bound)."""
+    def one(ep: Episode) -> AudioFacts:
+        entry = lock.entries.get(ep.slug)
+        recorded = entry.audio if entry and entry.audio and entry.audio.file == ep.audio_file \
+            else None
+        return audio_facts(show, ep, recorded, update_lock)
+
+    problems: list[Problem] = []
+    done: list[Episode] = []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [(ep, pool.submit(one, ep)) for ep in episodes]
+        for n, (ep, future) in enumerate(futures, start=1):
+            try:
+                facts = future.result()
+            except FeedpubError as err:
+                problems.extend(err.problems)
+                continue
+            progress(f"audio {n}/{len(episodes)}: {ep.slug} "
+                     f"({clock_text(facts.duration)}, {facts.size:,} bytes)")
+            declared = ep.declared_duration
+            if declared and not declared.accepts(facts.duration):
+                problems.append(Problem(
+                    ep.folder / "episode.toml",
+                    f"duration {declared.text!r} does not match the audio "
+                    f"({clock_text(facts.duration)}, {facts.duration:.1f} s in {facts.file})",
+                    expected=f"{clock_text(declared.low)}–{clock_text(declared.high)}"))
+            done.append(replace(ep, audio=facts))
+    return done, problems
+
+
+def audio_facts(show: Show, ep: Episode, recorded: AudioFacts | None,
+                update_lock: bool) -> AudioFacts:
+    """Measure the file if it is here, else trust the lock; a changed file is an error."""
+    path = local_audio_path(show, ep)
+    if path is not None and path.is_file():
+        facts = replace(probe(path), file=ep.audio_file)
+        if recorded and recorded.sha256 != facts.sha256 and not update_lock:
+            raise AudioError(Problem(
+                path, "audio changed since it was recorded in feedpub.lock "
+                f"(size {recorded.size:,} -> {facts.size:,} bytes)",
+                hint="if the new audio is intended, run 'feedpub build --update-lock'"))
+        return facts
+    if recorded:
+        return recorded
+    if ep.audio_is_url:
+        return replace(fetch_for_probe(ep.audio_file, ep.folder / "episode.toml"),
+                       file=ep.audio_file)
+    where = path or ep.folder / ep.audio_file
+    raise AudioError(Problem(where, "audio file not found, and feedpub.lock has no record of it",
+                             hint="build once where the audio is present and commit feedpub.lock"))
+
+
+def publish_transcripts(show: Show, episodes: list[Episode], progress: Progress
+                        ) -> tuple[list[Episode], dict[str, bytes], list[Problem]]:
+    """Read each transcript, name its speakers and render every format it allows."""
+    problems: list[Problem] = []
+    files: dict[str, bytes] = {}
+    out = []
+    for ep in episodes:
+        published: list[PublishedFile] = []
+        read = []
+        for path in ep.transcript_files:
+            language = transcripts.language_of(path, show.language)
+            try:
+                tr = transcripts.name_speakers(transcripts.read(path, language), ep.speakers)
+            except FeedpubError as err:
+                problems.extend(err.problems)
+                continue
+            read.append(tr)
+            for writer, text in transcripts.render(tr, ep.title):
+                rel = f"{ep.slug}/transcript.{language}{writer.ext}"
+                if rel in files:
+                    continue  # the same language given in two source formats: first wins
+                files[rel] = text.encode("utf-8")
+                published.append(PublishedFile(rel, writer.mime, files[rel], language,
+                                               "captions" if writer.captions else None))
+        if ep.transcript_files:
+            progress(f"transcripts: {ep.slug}: {len(published)} files")
+        out.append(replace(ep, transcripts=tuple(read), published=tuple(published)))
+    return out, files, problems
+
+
+def check_enclosures(show: Show, episodes: list[Episode]) -> list[Problem]:
+    """Apple ignores an episode whose enclosure URL another one already uses."""
+    problems = []
+    seen: dict[str, str] = {}
+    for ep in episodes:
+        url = ep.enclosure_url(show)
+        if url in seen:
+            problems.append(Problem(ep.folder / "episode.toml",
+                                    f"audio URL {url} is also used by episode {seen[url]!r}",
+                                    expected="one audio file per episode"))
+        seen[url] = ep.slug
+    return problems

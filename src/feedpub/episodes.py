@@ -1,0 +1,175 @@
+"""episodes/<slug>/ folders -> :class:`~feedpub.model.Episode` objects.
+
+Only the sources are read here (episode.toml, description.md, the names of
+transcript and chapters files); audio and transcripts are probed later.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+from . import transcripts
+from .dates import DateProblem, parse_date, parse_duration, zone
+from .errors import EpisodeError, Problem
+from .markup import markdown_to_html, html_to_text
+from .model import Episode, Show, Speaker
+from .tomlsrc import TomlSource, get, load
+
+EPISODE_FILE = "episode.toml"
+DESCRIPTION_FILE = "description.md"
+CHAPTER_FILES = ("chapters.toml", "chapters.json")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+EPISODE_TYPES = ("full", "trailer", "bonus")
+
+
+def derived_guid(show: Show, slug: str) -> str:
+    """The guid of an episode that declares none: UUIDv5 of the slug under the show's guid.
+
+    Stable as long as the folder keeps its name; feedpub.lock remembers it so
+    that a rename is caught.  ``feedpub new`` writes an explicit guid instead.
+    """
+    return str(uuid.uuid5(uuid.UUID(show.podcast_guid), slug))
+
+
+def episode_folders(show: Show) -> list[Path]:
+    base = show.root / show.episodes_dir
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def load_episodes(show: Show) -> list[Episode]:
+    """Every episode folder, or one EpisodeError listing all problems in all of them."""
+    problems: list[Problem] = []
+    episodes = []
+    for folder in episode_folders(show):
+        try:
+            episodes.append(load_episode(show, folder))
+        except EpisodeError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise EpisodeError(problems)
+    return episodes
+
+
+def load_episode(show: Show, folder: Path) -> Episode:
+    slug = folder.name
+    path = folder / EPISODE_FILE
+    if not path.is_file():
+        raise EpisodeError(Problem(path, "episode folder has no episode.toml",
+                                   hint=f'create one with: feedpub new "Title"'))
+    src, syntax = load(path)
+    if syntax:
+        raise EpisodeError(syntax)
+    assert src is not None
+    d = src.data
+    if not SLUG.match(slug):
+        src.problems.append(Problem(folder, f"folder name {slug!r} is not usable in URLs",
+                                    expected="lower-case ASCII letters, digits, '-', '_' or '.'"))
+    title = get(src, d, "title", "title", str, "the episode title", required=True)
+    pub_date = None
+    raw_date = d.get("date")
+    if raw_date is None:
+        src.missing("date", "the publication date, e.g. 2025-05-13 or 13/05/2025")
+    else:
+        try:
+            pub_date = parse_date(raw_date, zone(show.timezone))
+        except DateProblem as exc:
+            src.problem("date", str(exc), "YYYY-MM-DD, an ISO 8601 date-time or DD/MM/YYYY")
+    declared = None
+    if "duration" in d:
+        try:
+            declared = parse_duration(d["duration"])
+        except DateProblem as exc:
+            src.problem("duration", str(exc), "seconds (252), a clock (4:12) or '04min'")
+    season = positive_int(src, d, "season")
+    number = positive_int(src, d, "number")
+    episode_type = get(src, d, "type", "type", str, "full, trailer or bonus", default="full")
+    if episode_type not in EPISODE_TYPES:
+        src.problem("type", f"got {episode_type!r}", "full, trailer or bonus")
+    explicit = get(src, d, "explicit", "explicit", bool, "true or false")
+    guid = get(src, d, "guid", "guid", str, "a permanent unique id (a UUID is best)")
+    if guid is not None and not guid.strip():
+        src.problem("guid", "is empty", "a permanent unique id")
+    audio = get(src, d, "audio", "audio", str, "the audio file name or its URL", required=True)
+    link = get(src, d, "link", "link", str, "the episode's web page URL")
+    image = get(src, d, "image", "image", str, "episode artwork URL (JPEG or PNG)")
+    speakers = load_speakers(src, d)
+    if show.type == "serial" and number is None and "number" not in d:
+        src.missing("number", "an episode number: serial shows need one on every episode")
+
+    description_md = ""
+    desc_path = folder / DESCRIPTION_FILE
+    if desc_path.is_file():
+        try:
+            description_md = desc_path.read_text(encoding="utf-8").strip()
+        except UnicodeDecodeError as exc:
+            line = desc_path.read_bytes()[: exc.start].count(b"\n") + 1
+            src.problems.append(Problem(desc_path, "file is not UTF-8", line, "UTF-8 text"))
+        if not description_md and not src.problems:
+            src.problems.append(Problem(desc_path, "description is empty",
+                                        expected="show notes in Markdown"))
+    else:
+        src.problems.append(Problem(desc_path, "missing description.md",
+                                    expected="show notes in Markdown"))
+
+    if src.problems:
+        raise EpisodeError(src.problems)
+    assert title is not None and pub_date is not None and audio is not None
+    html = markdown_to_html(description_md)
+    return Episode(
+        slug=slug,
+        folder=folder,
+        title=title.strip(),
+        pub_date=pub_date,
+        guid=(guid or derived_guid(show, slug)).strip(),
+        audio_file=audio,
+        declared_duration=declared,
+        season=season,
+        number=number,
+        episode_type=episode_type,  # type: ignore[arg-type]
+        explicit=explicit,
+        description_md=description_md,
+        description_html=html,
+        description_text=html_to_text(html),
+        link=link,
+        image=image,
+        speakers=speakers,
+        transcript_files=tuple(sorted(p for p in folder.iterdir()
+                                      if transcripts.is_transcript(p))),
+        chapters_file=next((folder / n for n in CHAPTER_FILES if (folder / n).is_file()), None),
+    )
+
+
+def positive_int(src: TomlSource, d: dict[str, Any], key: str) -> int | None:
+    value = get(src, d, key, key, int, "a whole number above 0")
+    if value is not None and value < 1:
+        src.problem(key, f"got {value}", "a whole number above 0")
+        return None
+    return value
+
+
+def load_speakers(src: TomlSource, d: dict[str, Any]) -> tuple[Speaker, ...]:
+    raw = get(src, d, "speakers", "speakers", list, "[[speakers]] tables", default=[])
+    speakers = []
+    for i, item in enumerate(raw):
+        dotted = f"speakers.{i}"
+        if not isinstance(item, dict):
+            src.problem(dotted, "must be a table", "name, and optionally label, role, group")
+            continue
+        name = get(src, item, "name", f"{dotted}.name", str, "the speaker's name", required=True)
+        if not name:
+            continue
+        speakers.append(Speaker(
+            name=name,
+            label=get(src, item, "label", f"{dotted}.label", str, "the transcript's label"),
+            role=get(src, item, "role", f"{dotted}.role", str, "a taxonomy role", default="host"),
+            group=get(src, item, "group", f"{dotted}.group", str, "a taxonomy group",
+                      default="cast"),
+            href=get(src, item, "href", f"{dotted}.href", str, "a URL"),
+            img=get(src, item, "img", f"{dotted}.img", str, "an image URL"),
+        ))
+    return tuple(speakers)

@@ -1,0 +1,81 @@
+"""``feedpub new``: a fresh episode folder with a guid fixed once and for all."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from .config import load_show
+from .dates import zone
+from .episodes import EPISODE_FILE, DESCRIPTION_FILE, episode_folders
+from .errors import EpisodeError, Problem
+from .writefile import write_atomic
+
+EPISODE_TEMPLATE = '''\
+title = {title}
+date = {date}
+number = {number}
+type = "full"
+# A permanent id: never change it once the episode is published.
+guid = "{guid}"
+# The audio file beside this one, a path elsewhere, or an https:// URL.
+audio = "{slug}.mp3"
+# The length you announce; checked against the real audio ("45min", "45:12" or 2712).
+# duration = "45min"
+# explicit = false
+
+# Who speaks; "label" is how the transcript names them.
+# [[speakers]]
+# label = "Speaker #0"
+# name = "Host Name"
+# role = "host"
+'''
+
+DESCRIPTION_TEMPLATE = "Show notes for *{title}*, in Markdown.\n"
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:60].rstrip("-") or "episode"
+
+
+def next_number(folders: list[Path]) -> int:
+    highest = 0
+    for folder in folders:
+        try:
+            data = tomllib.loads((folder / EPISODE_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        number = data.get("number")
+        if isinstance(number, int) and not isinstance(number, bool):
+            highest = max(highest, number)
+    return highest + 1
+
+
+def toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def new_episode(root: Path, title: str, slug: str | None = None,
+                today: datetime | None = None) -> Path:
+    """Create ``episodes/<slug>/`` and return it; an existing folder is never touched."""
+    show = load_show(root)
+    slug = slug or slugify(title)
+    folder = root / show.episodes_dir / slug
+    if folder.exists():
+        raise EpisodeError(Problem(folder, "episode folder already exists",
+                                   hint="choose another title or pass --slug"))
+    number = next_number(episode_folders(show))
+    when = (today or datetime.now(zone(show.timezone))).date().isoformat()
+    folder.mkdir(parents=True)
+    write_atomic(folder / EPISODE_FILE, EPISODE_TEMPLATE.format(
+        title=toml_string(title), date=when, number=number, guid=uuid.uuid4(), slug=slug,
+    ).encode("utf-8"))
+    write_atomic(folder / DESCRIPTION_FILE,
+                 DESCRIPTION_TEMPLATE.format(title=title).encode("utf-8"))
+    return folder

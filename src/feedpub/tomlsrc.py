@@ -1,0 +1,104 @@
+"""TOML files that remember where each key was written, for error messages.
+
+tomllib gives the line of a syntax error but not of a key, so a bad *value*
+would otherwise be reported without a line.  :class:`TomlSource` finds the
+line of a dotted key by scanning the text for table headers and assignments.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+
+HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+ASSIGN = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-.]+)\s*=""")
+SYNTAX_LINE = re.compile(r"at line (\d+)")
+
+
+@dataclass
+class TomlSource:
+    path: Path
+    data: dict[str, Any]
+    text: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, dotted: str) -> int | None:
+        """Line where ``dotted`` (``owner.email``, ``speakers.1.name``) is set, if found."""
+        parts = [p for p in dotted.split(".") if not p.isdigit()]
+        table, key = parts[:-1], parts[-1]
+        wanted_index = next((int(p) for p in dotted.split(".") if p.isdigit()), None)
+        current: list[str] = []
+        seen_index = -1
+        header_line = None
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            header = HEADER.match(line)
+            if header:
+                current = [p.strip().strip("\"'") for p in header.group(1).split(".")]
+                if current == table:
+                    seen_index += 1
+                    header_line = number
+                continue
+            assign = ASSIGN.match(line)
+            if not assign:
+                continue
+            name = assign.group(1).strip("\"'")
+            full = current + name.split(".")
+            if full == table + [key] and (wanted_index is None or wanted_index == seen_index):
+                return number
+        return header_line if parts and table and wanted_index is not None else None
+
+    def problem(self, dotted: str, message: str, expected: str | None = None,
+                hint: str | None = None) -> None:
+        """Record a problem with the value at ``dotted``."""
+        self.problems.append(Problem(self.path, f"{dotted}: {message}",
+                                     self.line_of(dotted), expected, hint))
+
+    def missing(self, dotted: str, expected: str) -> None:
+        self.problems.append(Problem(self.path, f"{dotted} is missing", None, expected))
+
+
+def load(path: Path) -> tuple[TomlSource | None, Problem | None]:
+    """Read and parse; a syntax or encoding error comes back as a Problem, with its line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(path, f"cannot read file: {exc.strerror}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(path, "file is not UTF-8", line, expected="UTF-8 text")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = SYNTAX_LINE.search(str(exc))
+        message = SYNTAX_LINE.sub("", str(exc)).replace("()", "").strip(" ,")
+        return None, Problem(path, f"invalid TOML: {message}",
+                             int(match.group(1)) if match else None)
+    return TomlSource(path, data, text), None
+
+
+def get(src: TomlSource, data: dict[str, Any], key: str, dotted: str, kind: type | tuple,
+        expected: str, required: bool = False, default: Any = None) -> Any:
+    """A typed value from ``data``; a wrong type or a missing required key is recorded."""
+    if key not in data:
+        if required:
+            src.missing(dotted, expected)
+        return default
+    value = data[key]
+    if isinstance(value, bool) and kind is not bool and not (
+            isinstance(kind, tuple) and bool in kind):
+        src.problem(dotted, f"got {value!r}", expected)
+        return default
+    if not isinstance(value, kind):
+        src.problem(dotted, f"got {value!r}", expected)
+        return default
+    if isinstance(value, str) and required and not value.strip():
+        src.problem(dotted, "is empty", expected)
+        return default
+    return value
