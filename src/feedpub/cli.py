@@ -105,6 +105,39 @@ def new(ctx: click.Context, title: str, slug: str | None) -> None:
     click.echo(str(folder))
 
 
+@cli.group()
+def transcript() -> None:
+    """Work on transcript files outside a build.
+
+    Example: feedpub transcript convert transcript.srt transcript.vtt
+    """
+
+
+@transcript.command("convert")
+@click.argument("src", metavar="IN", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("dst", metavar="OUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--language", default=None,
+              help="Language of the transcript, e.g. fr (default: from IN's name, "
+              "transcript.fr.srt).")
+def transcript_convert(src: Path, dst: Path, language: str | None) -> None:
+    """Convert a transcript; formats come from the extensions.
+
+    Reads .txt (speaker-labelled), .srt, .vtt and .json; writes .vtt, .srt,
+    .json, .html and .txt.  Untimed input can only become .html or .txt.
+
+    Example: feedpub transcript convert transcript.srt transcript.fr.vtt --language fr
+    """
+    from .transcripts.convert import convert
+
+    try:
+        writer, count = convert(src, dst, language)
+    except FeedpubError as err:
+        fail(err)
+    plural = "" if count == 1 else "s"
+    click.echo(f"{dst}: {count} segment{plural} written as {writer.name.upper()} "
+               f"({writer.mime})")
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)
