@@ -1,0 +1,103 @@
+"""Run every offline rule over one feed: one parse, one pass over the items.
+
+The order is fixed (document, channel, items, whole-feed) so the same feed
+always yields the same findings in the same order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lxml import etree
+
+from . import rules_apple, rules_podcast, rules_rss, rules_sanity
+from .data import ITUNES_NS, PODCAST_NS, PODCAST_NS_ALIASES
+from .findings import Collector, Finding
+from .view import Context, Node
+from .xmlsafe import DEFAULT_MAX_SIZE, parse
+
+CHANNEL_RULES = (rules_rss.check_channel, rules_apple.check_channel,
+                 rules_podcast.check_channel, rules_sanity.check_channel)
+ITEM_RULES = (rules_rss.check_item, rules_apple.check_item, rules_podcast.check_item)
+FINISH_RULES = (rules_apple.finish, rules_sanity.finish)
+
+
+def validate_bytes(data: bytes, *, source: str = "feed.xml", now: datetime | None = None,
+                   max_size: int = DEFAULT_MAX_SIZE,
+                   size_warning: int = rules_sanity.FEED_SIZE_WARNING) -> list[Finding]:
+    """Check a feed against every offline rule; never touches the network.
+
+    ``now`` decides what counts as a future date (default: the current time).
+    ``max_size`` refuses larger input before parsing; ``size_warning`` is the
+    size above which ``feed-too-large`` is reported.
+    """
+    out = Collector(source)
+    root = parse(data, out, max_size)
+    if root is not None:
+        check_tree(root, out, now=now, size=len(data), size_warning=size_warning)
+    return list(out)
+
+
+def validate_file(path: str | Path, *, now: datetime | None = None,
+                  max_size: int = DEFAULT_MAX_SIZE, source: str | None = None) -> list[Finding]:
+    """:func:`validate_bytes` for a file, checking the size before reading it."""
+    path = Path(path)
+    name = source or str(path)
+    size = path.stat().st_size
+    if size > max_size:
+        out = Collector(name)
+        out.error("xml-too-large", f"the feed is {size:,} bytes, over the {max_size:,}-byte "
+                  "limit; it was not read", hint="raise the limit with --max-size")
+        return list(out)
+    return validate_bytes(path.read_bytes(), source=name, now=now, max_size=max_size)
+
+
+def _namespaces(root: etree._Element, channel: etree._Element | None,
+                out: Collector) -> str | None:
+    """Check namespace bindings; return the GitHub alias prefix if the feed uses it."""
+    alias = None
+    seen: dict[str | None, str] = dict(root.nsmap)
+    if channel is not None:
+        seen.update(channel.nsmap)
+    for prefix, uri in seen.items():
+        if prefix == "itunes" and uri != ITUNES_NS:
+            out.error("itunes-namespace", f"prefix itunes is bound to {uri!r}", root,
+                      f'Apple ignores every itunes: tag unless xmlns:itunes="{ITUNES_NS}"')
+        if uri in PODCAST_NS_ALIASES:
+            alias = "{" + uri + "}"
+        elif prefix == "podcast" and uri != PODCAST_NS:
+            out.error("podcast-namespace", f"prefix podcast is bound to {uri!r}", root,
+                      f'declare xmlns:podcast="{PODCAST_NS}"')
+    return alias
+
+
+def check_tree(root: etree._Element, out: Collector, *, now: datetime | None = None,
+               size: int = 0, size_warning: int = rules_sanity.FEED_SIZE_WARNING) -> None:
+    """Run all offline rules on a parsed feed."""
+    if root.tag != "rss" or root.get("version") != "2.0":
+        found = root.tag if isinstance(root.tag, str) else "?"
+        out.error("rss-root", f'the root element is <{found} version={root.get("version")!r}>, '
+                  'not <rss version="2.0">', root,
+                  "feedpub validates RSS 2.0 podcast feeds (what Apple and Spotify read)")
+        if root.tag != "rss":
+            return
+    channels = [c for c in root if c.tag == "channel"]
+    if len(channels) != 1:
+        out.error("rss-root", f"<rss> has {len(channels)} <channel> elements; it needs exactly 1",
+                  root)
+        if not channels:
+            return
+    alias = _namespaces(root, channels[0], out)
+    channel = Node(channels[0], alias)
+    ctx = Context(out, now or datetime.now(timezone.utc), channel)
+    for rule in CHANNEL_RULES:
+        rule(channel, ctx)
+    item_rules = ITEM_RULES
+    for el in channel.kids.get("item", ()):
+        item = Node(el, alias)
+        for item_rule in item_rules:
+            item_rule(item, ctx)
+    for finish in FINISH_RULES:
+        finish(ctx)
+    rules_sanity.check_size(size, ctx, size_warning)

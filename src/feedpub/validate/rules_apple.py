@@ -1,0 +1,233 @@
+"""Apple Podcasts (itunes:*) rules: artwork tag, categories, explicit, owner, numbering.
+
+What Apple Podcasts Connect rejects is an error; what it merely recommends, or
+what other directories need (owner e-mail for Spotify/YouTube verification),
+is a warning (spec-notes §2, checks C4-C18, I15-I20).
+"""
+
+from __future__ import annotations
+
+from .data import APPLE_CATEGORIES, OBSOLETE_CATEGORIES
+from .findings import Collector
+from .values import (duration_seconds, is_absolute_url, is_email, is_positive_int,
+                     language_problem, title_has_number, url_extension)
+from .view import IT, Context, Element, Node, element_text
+
+SHORT_LIMIT = 255
+SUMMARY_LIMIT = 4000
+EPISODE_TYPES = ("full", "trailer", "bonus")
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png")
+
+
+def check_image(el: Element, out: Collector, what: str) -> None:
+    """The offline part of the artwork rules: an absolute https .jpg/.png URL."""
+    href = el.get("href")
+    if not href:
+        out.error("itunes-image", f"{what} <itunes:image> has no href", el,
+                  'write <itunes:image href="https://…/cover.jpg"/>')
+        return
+    if not is_absolute_url(href):
+        out.error("itunes-image", f"{what} artwork {href!r} is not an absolute http(s) URL", el)
+        return
+    ext = url_extension(href)
+    if ext not in IMAGE_EXTENSIONS:
+        out.error("itunes-image",
+                  f"{what} artwork {href!r} does not end in .jpg or .png", el,
+                  "Apple accepts JPEG or PNG only, with a matching file extension")
+    if href.startswith("http:"):
+        out.warn("https", f"{what} artwork {href!r} uses plain http", el,
+                 "serve artwork over https")
+
+
+def _explicit(el: Element, out: Collector, what: str) -> None:
+    value = (el.text or "").strip()
+    if value in ("true", "false"):
+        return
+    if value.lower() in ("true", "false"):
+        out.warn("itunes-explicit", f"{what} itunes:explicit {value!r} should be lower-case",
+                 el, f"write {value.lower()!r}")
+        return
+    fix = "true" if value.lower() in ("yes", "explicit") else "false"
+    out.error("itunes-explicit", f"{what} itunes:explicit is {value!r}; Apple accepts only "
+              "'true' or 'false'", el, f"write <itunes:explicit>{fix}</itunes:explicit>")
+
+
+def _yes_no(el: Element, out: Collector, name: str) -> None:
+    value = (el.text or "").strip()
+    if value.lower() not in ("yes", "no"):
+        out.warn("itunes-yes", f"<{name}> is {value!r}; only 'Yes' has an effect", el,
+                 f"write Yes to apply {name}, or remove the element")
+
+
+def _length(el: Element | None, limit: int, out: Collector, name: str) -> None:
+    if el is None:
+        return
+    text = element_text(el)
+    if len(text) > limit:
+        out.warn("text-length", f"<{name}> is {len(text):,} characters; the limit is {limit:,}",
+                 el, "directories truncate or reject longer values")
+
+
+def _categories(ch: Node, out: Collector) -> None:
+    cats = ch.all(IT + "category")
+    if not cats:
+        out.error("itunes-category", "the channel has no <itunes:category>", ch.el,
+                  'add e.g. <itunes:category text="Technology"/> from Apple\'s list')
+        return
+    if len(cats) > 1:
+        out.info("category-count", f"{len(cats)} top-level categories; Apple Podcasts uses only "
+                 "the first", cats[1])
+    for cat in cats:
+        text = cat.get("text")
+        if text is None:
+            out.error("itunes-category", "<itunes:category> has no text attribute", cat)
+            continue
+        subs = APPLE_CATEGORIES.get(text)
+        if subs is None:
+            out.error("itunes-category", f"category {text!r} is not in Apple's list", cat,
+                      _category_hint(text))
+            continue
+        for sub in cat:
+            if sub.tag != IT + "category":
+                continue
+            name = sub.get("text")
+            if name not in subs:
+                hint = (f"{text!r} has no subcategories" if not subs else
+                        "choose one of: " + ", ".join(sorted(subs)))
+                out.error("itunes-category",
+                          f"subcategory {name!r} does not belong to {text!r}", sub, hint)
+
+
+def _category_hint(text: str) -> str:
+    if text in OBSOLETE_CATEGORIES:
+        return f"{text!r} is a pre-2019 name; use {OBSOLETE_CATEGORIES[text]!r}"
+    for parent, subs in APPLE_CATEGORIES.items():
+        if parent.lower() == text.lower():
+            return f"spelling is case-sensitive: write {parent!r}"
+        for sub in subs:
+            if sub.lower() == text.lower():
+                return f"{sub!r} is a subcategory: nest it inside {parent!r}"
+    return "see https://podcasters.apple.com/support/1691-apple-podcasts-categories"
+
+
+def check_channel(ch: Node, ctx: Context) -> None:
+    out = ctx.out
+    img = ch.first(IT + "image")
+    if img is None:
+        out.error("itunes-image", "the channel has no <itunes:image> (show artwork)", ch.el,
+                  'add <itunes:image href="https://…/cover.jpg"/>, 1400–3000 px square')
+    else:
+        check_image(img, out, "show")
+    lang = ch.first("language")
+    if lang is None:
+        out.error("channel-language", "the channel has no <language>", ch.el,
+                  "add e.g. <language>en</language> (ISO 639 code, optional region)")
+    else:
+        problem = language_problem((lang.text or "").strip())
+        if problem:
+            out.error("channel-language", problem, lang, "Apple rejects invalid language codes")
+    _categories(ch, out)
+    explicit = ch.first(IT + "explicit")
+    if explicit is None:
+        out.error("itunes-explicit", "the channel has no <itunes:explicit>", ch.el,
+                  "add <itunes:explicit>false</itunes:explicit> (or true)")
+    else:
+        _explicit(explicit, out, "channel")
+    show_type = ch.first(IT + "type")
+    if show_type is not None and (show_type.text or "").strip() not in ("episodic", "serial"):
+        out.error("itunes-type", f"itunes:type {show_type.text!r} must be episodic or serial",
+                  show_type)
+    if ch.first(IT + "author") is None:
+        out.warn("itunes-author", "the channel has no <itunes:author>", ch.el,
+                 "Spotify requires author information; name the host or network")
+    _owner(ch, out)
+    for tag in ("block", "complete"):
+        el = ch.first(IT + tag)
+        if el is not None:
+            _yes_no(el, out, "itunes:" + tag)
+    new_url = ch.first(IT + "new-feed-url")
+    if new_url is not None:
+        target = (new_url.text or "").strip()
+        if not is_absolute_url(target):
+            out.error("new-feed-url", f"itunes:new-feed-url {target!r} is not an absolute URL",
+                      new_url)
+        else:
+            out.warn("new-feed-url", f"this feed tells apps it moved to {target}", new_url,
+                     "keep it only while moving the show; apps follow it for good")
+    for tag, limit in (("title", SHORT_LIMIT), (IT + "title", SHORT_LIMIT),
+                       (IT + "author", SHORT_LIMIT), (IT + "subtitle", SHORT_LIMIT),
+                       (IT + "keywords", SHORT_LIMIT), (IT + "summary", SUMMARY_LIMIT)):
+        _length(ch.first(tag), limit, out, tag.replace(IT, "itunes:"))
+
+
+def _owner(ch: Node, out: Collector) -> None:
+    owner = ch.first(IT + "owner")
+    hint = "Spotify and YouTube send the ownership verification code to this address"
+    if owner is None:
+        out.warn("itunes-owner", "the channel has no <itunes:owner> with an e-mail", ch.el, hint)
+        return
+    email_el = owner.find(IT + "email")
+    if email_el is None:
+        out.error("itunes-owner", "<itunes:owner> has no <itunes:email>", owner, hint)
+    elif not is_email((email_el.text or "").strip()):
+        out.error("itunes-owner", f"owner e-mail {email_el.text!r} is not an e-mail address",
+                  email_el, hint)
+    if owner.find(IT + "name") is None:
+        out.warn("itunes-owner", "<itunes:owner> has no <itunes:name>", owner)
+
+
+def check_item(item: Node, ctx: Context) -> None:
+    out = ctx.out
+    kids = item.kids
+    dur = kids.get(IT + "duration")
+    if dur is None:
+        out.warn("itunes-duration", "item has no <itunes:duration>", item.el,
+                 "write the length in whole seconds, e.g. <itunes:duration>2712</itunes:duration>")
+    else:
+        text = (dur[0].text or "").strip()
+        seconds = duration_seconds(text)
+        if seconds is None:
+            out.error("itunes-duration", f"itunes:duration {text!r} is not seconds or "
+                      "[HH:]MM:SS", dur[0], "write whole seconds, e.g. 2712")
+        elif seconds == 0:
+            out.warn("itunes-duration", "itunes:duration is 0", dur[0])
+        elif ":" in text:
+            out.info("itunes-duration", f"itunes:duration {text!r}: Apple recommends seconds",
+                     dur[0], f"write {seconds}")
+    number = kids.get(IT + "episode")
+    for tag in ("episode", "season"):
+        bucket = kids.get(IT + tag)
+        if bucket is not None and not is_positive_int((bucket[0].text or "").strip()):
+            out.error("itunes-number", f"itunes:{tag} {bucket[0].text!r} is not a positive "
+                      "integer", bucket[0])
+    if number is None and ctx.serial:
+        ctx.items_without_number.append(item.el)
+    etype = kids.get(IT + "episodeType")
+    if etype is not None and (etype[0].text or "").strip() not in EPISODE_TYPES:
+        out.error("itunes-episode-type", f"itunes:episodeType {etype[0].text!r} must be full, "
+                  "trailer or bonus", etype[0])
+    explicit = kids.get(IT + "explicit")
+    if explicit is not None:
+        _explicit(explicit[0], out, "item")
+    image = kids.get(IT + "image")
+    if image is not None:
+        check_image(image[0], out, "episode")
+    block = kids.get(IT + "block")
+    if block is not None:
+        _yes_no(block[0], out, "itunes:block")
+    title = kids.get("title")
+    if title is not None:
+        text = element_text(title[0])
+        if len(text) > SHORT_LIMIT:
+            _length(title[0], SHORT_LIMIT, out, "title")
+        if title_has_number(text):
+            out.info("title-numbering", f"title {text.strip()!r} contains an episode number",
+                     title[0], "Apple asks for numbers in itunes:episode/itunes:season instead")
+
+
+def finish(ctx: Context) -> None:
+    missing = ctx.items_without_number
+    if missing:
+        ctx.out.error("itunes-type", f"the show is serial but {len(missing)} item(s) have no "
+                      "<itunes:episode>", missing[0],
+                      "serial shows are listed oldest first by episode number")

@@ -1,0 +1,372 @@
+"""Podcasting 2.0 (podcast:*) rules: placement, required attributes, values (spec-notes §1).
+
+One table drives the generic checks (allowed parents, single vs repeated,
+required attributes, https URLs); per-tag functions check values.  The
+validator is lenient where the spec is inconsistent (spec-notes §1.2).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .data import (CHAPTERS_TYPE, CHAT_PROTOCOLS, MEDIUMS, PERSON_GROUPS, PERSON_ROLES,
+                   SERVICE_SLUGS, SOCIAL_PROTOCOLS, TRANSCRIPT_TYPES)
+from .findings import Collector
+from .rules_rss import check_date, self_url
+from .values import (is_absolute_url, is_decimal, is_email, is_geo_uri, is_mime, is_osm,
+                     is_uuid, language_problem, podcast_guid_for)
+from .view import PC, Context, Element, Node, element_text
+
+C, I = "channel", "item"
+# name -> (allowed parents, single?, required attributes)
+TAGS: dict[str, tuple[frozenset[str], bool, tuple[str, ...]]] = {
+    "transcript": (frozenset({I}), False, ("url", "type")),
+    "locked": (frozenset({C}), True, ()),
+    "funding": (frozenset({C, I}), False, ("url",)),
+    "chapters": (frozenset({I}), True, ("url", "type")),
+    "soundbite": (frozenset({I}), False, ("startTime", "duration")),
+    "person": (frozenset({C, I}), False, ()),
+    "location": (frozenset({C, I}), False, ()),
+    "season": (frozenset({I}), True, ()),
+    "episode": (frozenset({I}), True, ()),
+    "trailer": (frozenset({C}), False, ("url", "pubdate")),
+    "license": (frozenset({C, I}), True, ()),
+    "alternateEnclosure": (frozenset({I}), False, ("type",)),
+    "guid": (frozenset({C}), True, ()),
+    "value": (frozenset({C, I}), False, ("type", "method")),
+    "medium": (frozenset({C}), True, ()),
+    "liveItem": (frozenset({C}), False, ("status", "start")),
+    "contentLink": (frozenset({I}), False, ("href",)),
+    "socialInteract": (frozenset({C, I}), False, ("protocol",)),
+    "block": (frozenset({C}), False, ()),
+    "txt": (frozenset({C, I}), False, ()),
+    "remoteItem": (frozenset({C}), False, ("feedGuid",)),
+    "podroll": (frozenset({C}), True, ()),
+    "updateFrequency": (frozenset({C}), True, ()),
+    "podping": (frozenset({C}), True, ()),
+    "chat": (frozenset({C, I}), True, ("server", "protocol")),
+    "publisher": (frozenset({C}), True, ()),
+    "image": (frozenset({C, I}), False, ("href",)),
+    "images": (frozenset({C, I}), True, ("srcset",)),
+}
+URL_ATTRS = ("url", "href", "img")
+KNOWN_LICENSE = re.compile(r"(cc-|cc0|public-domain|pddl|odc-|mit$|apache-|gpl-|lgpl-|agpl-)",
+                           re.IGNORECASE)
+ASPECT = re.compile(r"\d+(\.\d+)?\s*/\s*\d+(\.\d+)?")
+ISO_COUNTRY = re.compile(r"[A-Za-z]{2}")
+
+Check = Callable[[Element, Collector, Context], None]
+
+
+def _text(el: Element, out: Collector, name: str, limit: int, required: bool = True) -> str:
+    text = element_text(el).strip()
+    if required and not text:
+        out.error("podcast-text", f"<podcast:{name}> is empty", el)
+    elif len(text) > limit:
+        out.warn("podcast-text", f"<podcast:{name}> text is {len(text)} characters; keep it "
+                 f"under {limit}", el, "apps may truncate it")
+    return text
+
+
+def _guid(el: Element, out: Collector, ctx: Context) -> None:
+    value = (el.text or "").strip()
+    if not is_uuid(value):
+        out.error("podcast-guid", f"podcast:guid {value!r} is not a UUID", el,
+                  "compute uuid5(ead4c236-bf58-58c6-a2c6-a6b28d128cb6, feed URL without "
+                  "scheme and trailing slash)")
+        return
+    if value[14] != "5":
+        out.warn("podcast-guid", f"podcast:guid {value!r} is a version {value[14]} UUID, "
+                 "not version 5", el)
+    url = self_url(ctx.channel)
+    if url and is_absolute_url(url) and podcast_guid_for(url) != value.lower():
+        out.warn("podcast-guid", f"podcast:guid {value!r} is not the UUIDv5 of the feed URL "
+                 f"{url} (expected {podcast_guid_for(url)})", el,
+                 "fine if the feed moved (the guid must never change); otherwise fix it")
+
+
+def _locked(el: Element, out: Collector, ctx: Context) -> None:
+    if (el.text or "").strip() not in ("yes", "no"):
+        out.error("podcast-locked", f"podcast:locked {el.text!r} must be 'yes' or 'no'", el)
+    owner = el.get("owner")
+    if owner is not None and not is_email(owner):
+        out.warn("podcast-locked", f"podcast:locked owner {owner!r} is not an e-mail address",
+                 el, "hosts e-mail this address to verify a move")
+
+
+def _medium(el: Element, out: Collector, ctx: Context) -> None:
+    value = (el.text or "").strip()
+    if value not in MEDIUMS:
+        out.error("podcast-medium", f"podcast:medium {value!r} is not a defined medium", el,
+                  "use podcast, music, video, film, audiobook, newsletter, blog, publisher, "
+                  "course (or their L list forms, or mixed)")
+
+
+def _person(el: Element, out: Collector, ctx: Context) -> None:
+    _text(el, out, "person", 128)
+    role, group = el.get("role"), el.get("group")
+    if role is not None and role.strip().lower() not in PERSON_ROLES:
+        out.warn("podcast-person", f"person role {role!r} is not in the Podcast Taxonomy", el,
+                 "e.g. host, co-host, guest, producer, editor (case-insensitive)")
+    if group is not None and group.strip().lower() not in PERSON_GROUPS:
+        out.warn("podcast-person", f"person group {group!r} is not in the Podcast Taxonomy",
+                 el, "e.g. cast, writing, audio production, creative direction")
+
+
+def _location(el: Element, out: Collector, ctx: Context) -> None:
+    _text(el, out, "location", 128)
+    rel, geo, osm, country = el.get("rel"), el.get("geo"), el.get("osm"), el.get("country")
+    if rel is not None and rel not in ("subject", "creator"):
+        out.warn("podcast-location", f"location rel {rel!r} must be subject or creator", el)
+    if geo is not None and not is_geo_uri(geo):
+        out.warn("podcast-location", f"location geo {geo!r} is not a geo: URI", el,
+                 "e.g. geo:48.8566,2.3522")
+    if osm is not None and not is_osm(osm):
+        out.warn("podcast-location", f"location osm {osm!r} is not N/W/R plus an id", el)
+    if country is not None and not ISO_COUNTRY.fullmatch(country):
+        out.warn("podcast-location", f"location country {country!r} is not ISO 3166 alpha-2",
+                 el)
+
+
+def _trailer(el: Element, out: Collector, ctx: Context) -> None:
+    _text(el, out, "trailer", 128)
+    if el.get("pubdate"):
+        check_date(el, out, ctx.now, "podcast:trailer pubdate", el.get("pubdate"))
+    length, mime, season = el.get("length"), el.get("type"), el.get("season")
+    if length is not None and not length.isdigit():
+        out.warn("podcast-trailer", f"trailer length {length!r} is not a byte count", el)
+    if mime is not None and not is_mime(mime):
+        out.warn("podcast-trailer", f"trailer type {mime!r} is not a MIME type", el)
+    if season is not None and not season.isdigit():
+        out.warn("podcast-trailer", f"trailer season {season!r} is not an integer", el)
+
+
+def _license(el: Element, out: Collector, ctx: Context) -> None:
+    text = _text(el, out, "license", 128)
+    if text and not el.get("url") and not KNOWN_LICENSE.match(text):
+        out.error("podcast-required", f"custom license {text!r} needs a url attribute", el)
+
+
+def _txt(el: Element, out: Collector, ctx: Context) -> None:
+    text = _text(el, out, "txt", 4000)
+    purpose = el.get("purpose")
+    if purpose is not None and len(purpose) > 128:
+        out.warn("podcast-text", "podcast:txt purpose is over 128 characters", el)
+    if purpose == "ai-content" and text not in ("true", "false"):
+        out.warn("podcast-value", f"ai-content txt {text!r} must be true or false", el)
+
+
+def _update_frequency(el: Element, out: Collector, ctx: Context) -> None:
+    _text(el, out, "updateFrequency", 128, required=False)
+    rrule = el.get("rrule")
+    if rrule is not None:
+        if "FREQ=" not in rrule.upper():
+            out.error("podcast-value", f"updateFrequency rrule {rrule!r} has no FREQ", el)
+        if "COUNT=" in rrule.upper() and not el.get("dtstart"):
+            out.error("podcast-required", "updateFrequency with COUNT needs dtstart", el)
+    complete = el.get("complete")
+    if complete is not None and complete not in ("true", "false"):
+        out.warn("podcast-value", f"updateFrequency complete {complete!r} must be true/false",
+                 el)
+
+
+def _container(el: Element, out: Collector, ctx: Context) -> None:
+    """podroll / publisher: must hold remoteItems with a feedGuid."""
+    items = [c for c in el if c.tag == PC + "remoteItem"]
+    if not items:
+        out.error("podcast-required", f"<podcast:{el.tag.split('}')[1]}> has no "
+                  "<podcast:remoteItem>", el)
+    for item in items:
+        if not item.get("feedGuid"):
+            out.error("podcast-required", "podcast:remoteItem has no feedGuid", item)
+
+
+def _block(el: Element, out: Collector, ctx: Context) -> None:
+    if (el.text or "").strip() not in ("yes", "no"):
+        out.error("podcast-value", f"podcast:block {el.text!r} must be 'yes' or 'no'", el)
+    slug = el.get("id")
+    if slug is not None and slug not in SERVICE_SLUGS:
+        out.warn("podcast-value", f"podcast:block id {slug!r} is not a known service slug", el)
+
+
+def _social(el: Element, out: Collector, ctx: Context) -> None:
+    protocol = el.get("protocol")
+    if protocol and protocol not in SOCIAL_PROTOCOLS:
+        out.error("podcast-value", f"socialInteract protocol {protocol!r} is not listed", el)
+    if protocol != "disabled" and not el.get("uri"):
+        out.error("podcast-required", "podcast:socialInteract has no uri", el)
+
+
+def _chat(el: Element, out: Collector, ctx: Context) -> None:
+    protocol = el.get("protocol")
+    if protocol and protocol not in CHAT_PROTOCOLS:
+        out.error("podcast-value", f"chat protocol {protocol!r} is not irc/xmpp/nostr/matrix", el)
+
+
+def _image(el: Element, out: Collector, ctx: Context) -> None:
+    ratio = el.get("aspect-ratio")
+    if ratio is not None and not ASPECT.fullmatch(ratio):
+        out.warn("podcast-value", f"podcast:image aspect-ratio {ratio!r} is not like 1/1", el)
+    if not el.get("alt"):
+        out.warn("podcast-required", "podcast:image has no alt text", el,
+                 "describe the image for screen readers")
+
+
+def _value(el: Element, out: Collector, ctx: Context) -> None:
+    recipients = [c for c in el.iter(PC + "valueRecipient")]
+    if not recipients:
+        out.error("podcast-required", "podcast:value has no podcast:valueRecipient", el)
+    for r in recipients:
+        missing = [a for a in ("type", "address", "split") if not r.get(a)]
+        if missing:
+            out.error("podcast-required", f"valueRecipient lacks {', '.join(missing)}", r)
+
+
+def _live_item(el: Element, out: Collector, ctx: Context) -> None:
+    status = el.get("status")
+    if status is not None and status not in ("pending", "live", "ended"):
+        out.error("podcast-live", f"liveItem status {status!r} must be pending, live or ended",
+                  el)
+    node = Node(el)
+    if not node.all(PC + "contentLink"):
+        out.error("podcast-live", "podcast:liveItem has no podcast:contentLink", el)
+    if not node.all("enclosure"):
+        out.error("podcast-live", "podcast:liveItem has no fallback <enclosure>", el)
+    if not node.all("guid"):
+        out.error("podcast-live", "podcast:liveItem has no <guid>", el)
+
+
+def _transcript(el: Element, out: Collector, ctx: Context) -> None:
+    mime, rel, lang = el.get("type"), el.get("rel"), el.get("language")
+    if mime == "application/srt":
+        out.warn("podcast-transcript", "transcript type application/srt is outdated", el,
+                 'use type="application/x-subrip"')
+    elif mime and mime not in TRANSCRIPT_TYPES:
+        out.error("podcast-transcript", f"transcript type {mime!r} is not one of "
+                  + ", ".join(sorted(TRANSCRIPT_TYPES)), el)
+    if rel is not None and rel != "captions":
+        out.error("podcast-transcript", f"transcript rel {rel!r}: the only value is captions",
+                  el)
+    if lang is not None and language_problem(lang):
+        out.warn("podcast-transcript", f"transcript language: {language_problem(lang)}", el)
+
+
+def _chapters(el: Element, out: Collector, ctx: Context) -> None:
+    mime = el.get("type")
+    if mime and mime != CHAPTERS_TYPE:
+        out.warn("podcast-chapters", f"chapters type {mime!r} is not {CHAPTERS_TYPE}", el,
+                 f'write type="{CHAPTERS_TYPE}" for JSON chapters')
+
+
+def _soundbite(el: Element, out: Collector, ctx: Context) -> None:
+    start, duration = el.get("startTime"), el.get("duration")
+    if start is not None and not is_decimal(start):
+        out.error("podcast-soundbite", f"soundbite startTime {start!r} is not seconds", el)
+    if duration is not None:
+        if not is_decimal(duration):
+            out.error("podcast-soundbite", f"soundbite duration {duration!r} is not seconds", el)
+        elif not 15 <= float(duration) <= 120:
+            out.warn("podcast-soundbite", f"soundbite is {duration} s; 15–120 s is recommended",
+                     el)
+    _text(el, out, "soundbite", 128, required=False)
+
+
+def _season(el: Element, out: Collector, ctx: Context) -> None:
+    if not (el.text or "").strip().isdigit():
+        out.error("podcast-number", f"podcast:season {el.text!r} is not an integer", el)
+    name = el.get("name")
+    if name is not None and len(name) > 128:
+        out.warn("podcast-text", "podcast:season name is over 128 characters", el)
+
+
+def _episode(el: Element, out: Collector, ctx: Context) -> None:
+    if not is_decimal(el.text):
+        out.error("podcast-number", f"podcast:episode {el.text!r} is not a number", el)
+    display = el.get("display")
+    if display is not None and len(display) > 32:
+        out.warn("podcast-text", "podcast:episode display is over 32 characters", el)
+
+
+def _alternate(el: Element, out: Collector, ctx: Context) -> None:
+    sources = [c for c in el if c.tag == PC + "source"]
+    if not sources:
+        out.error("podcast-required", "podcast:alternateEnclosure has no podcast:source", el)
+    for s in sources:
+        if not s.get("uri"):
+            out.error("podcast-required", "podcast:source has no uri", s)
+    integrity = [c for c in el if c.tag == PC + "integrity"]
+    if len(integrity) > 1:
+        out.error("podcast-placement", "alternateEnclosure has more than one integrity", el)
+    for i in integrity:
+        if i.get("type") not in ("sri", "pgp-signature") or not i.get("value"):
+            out.error("podcast-required", "podcast:integrity needs type sri|pgp-signature and "
+                      "a value", i)
+
+
+def _funding(el: Element, out: Collector, ctx: Context) -> None:
+    _text(el, out, "funding", 128, required=False)
+
+
+VALUE_CHECKS: dict[str, Check] = {
+    "guid": _guid, "locked": _locked, "medium": _medium, "person": _person,
+    "location": _location, "trailer": _trailer, "license": _license, "txt": _txt,
+    "updateFrequency": _update_frequency, "podroll": _container, "publisher": _container,
+    "block": _block, "socialInteract": _social, "chat": _chat, "image": _image,
+    "value": _value, "liveItem": _live_item, "transcript": _transcript, "chapters": _chapters,
+    "soundbite": _soundbite, "season": _season, "episode": _episode,
+    "alternateEnclosure": _alternate, "funding": _funding,
+}
+
+
+def _check_tags(node: Node, ctx: Context, parent: str) -> None:
+    out = ctx.out
+    plen = len(PC)
+    for tag, bucket in node.kids.items():
+        if not tag.startswith(PC):
+            continue
+        name = tag[plen:]
+        spec = TAGS.get(name)
+        if spec is None:
+            out.info("podcast-unknown", f"<podcast:{name}> is not defined by the namespace",
+                     bucket[0])
+            continue
+        parents, single, required = spec
+        if parent not in parents:
+            out.error("podcast-placement", f"<podcast:{name}> does not belong in the {parent}",
+                      bucket[0], f"allowed in: {', '.join(sorted(parents))}")
+            continue
+        if single and len(bucket) > 1:
+            out.error("podcast-placement", f"<podcast:{name}> appears {len(bucket)} times in "
+                      f"the {parent}; only one is allowed", bucket[1])
+        check = VALUE_CHECKS.get(name)
+        for el in bucket:
+            missing = [a for a in required if not el.get(a)]
+            if missing:
+                out.error("podcast-required", f"<podcast:{name}> lacks required attribute(s) "
+                          + ", ".join(missing), el)
+            for attr in URL_ATTRS:
+                value = el.get(attr)
+                if value is not None and value.startswith("http:"):
+                    out.error("podcast-https", f"podcast:{name} {attr} {value!r} is not https",
+                              el, "the namespace requires https for every URL")
+            if check is not None:
+                check(el, out, ctx)
+
+
+def check_channel(ch: Node, ctx: Context) -> None:
+    _check_tags(ch, ctx, C)
+    if ch.first(PC + "guid") is None:
+        ctx.out.warn("podcast-guid", "the channel has no <podcast:guid>", ch.el,
+                     "add the UUIDv5 of the feed URL; it identifies the show across moves")
+    if ch.first(PC + "locked") is None:
+        ctx.out.warn("podcast-locked", "the channel has no <podcast:locked>", ch.el,
+                     '<podcast:locked owner="you@example.com">yes</podcast:locked> stops '
+                     "other hosts from importing the show")
+
+
+def check_item(item: Node, ctx: Context) -> None:
+    for tag in item.kids:
+        if tag.startswith(PC):
+            _check_tags(item, ctx, I)
+            return

@@ -1,0 +1,249 @@
+"""RSS 2.0 rules: required elements, dates, guids and enclosures (spec-notes §4, §5.2)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .data import APPLE_MEDIA
+from .findings import Collector
+from .values import DateProblem, is_absolute_url, is_mime, parse_rfc2822, url_extension
+from .view import ATOM, CONTENT, IT, PC, Context, Element, Node, element_text
+
+APPLE_TEXT_LIMIT = 4000  # bytes, channel and item description
+FUTURE_SLACK = timedelta(minutes=10)
+
+CHANNEL_SINGLE = ("title", "link", "description", "language", "copyright", "pubDate",
+                  "lastBuildDate", "image", "ttl", "generator", "managingEditor", "webMaster",
+                  IT + "image", IT + "explicit", IT + "type", IT + "author", IT + "owner",
+                  IT + "block", IT + "complete", IT + "new-feed-url", IT + "summary",
+                  IT + "subtitle", IT + "keywords", IT + "title")
+ITEM_SINGLE = ("title", "link", "description", "guid", "pubDate", "comments", "source",
+               CONTENT + "encoded", IT + "duration", IT + "episode", IT + "season",
+               IT + "episodeType", IT + "explicit", IT + "title", IT + "image", IT + "block",
+               IT + "summary", IT + "subtitle", PC + "chapters", PC + "season", PC + "episode",
+               PC + "license")
+
+
+def check_date(el: Element, out: Collector, now: datetime, what: str,
+               text: str | None = None) -> datetime | None:
+    """Check one RFC 2822 date element (or attribute text); return it when valid."""
+    if text is None:
+        text = (el.text or "").strip()
+    try:
+        dt = parse_rfc2822(text)
+    except DateProblem as p:
+        hint = f"write it as {p.fixed!r}" if p.fixed else \
+            "use the form 'Sat, 15 Jun 2019 19:00:00 +0000' (email.utils.format_datetime)"
+        out.error(p.rule, f"{what}: {p}", el, hint)
+        return None
+    if dt > now + FUTURE_SLACK:
+        out.warn("date-future", f"{what} {text!r} is in the future", el,
+                 "apps hide or mis-sort future episodes; publish it when it is due")
+    return dt
+
+
+def duplicates(node: Node, singles: tuple[str, ...], out: Collector, where: str) -> None:
+    kids = node.kids
+    for tag in singles:
+        bucket = kids.get(tag)
+        if bucket is not None and len(bucket) > 1:
+            name = tag.replace(IT, "itunes:").replace(PC, "podcast:").replace(
+                CONTENT, "content:")
+            out.error("duplicate-element", f"{where} has {len(bucket)} <{name}> elements",
+                      bucket[1], f"keep one <{name}>; readers take an arbitrary one")
+
+
+def _description_length(el: Element, text: str, out: Collector, what: str) -> None:
+    size = len(text.encode("utf-8")) if len(text) > APPLE_TEXT_LIMIT // 4 else 0
+    if size > APPLE_TEXT_LIMIT:
+        out.warn("description-length",
+                 f"{what} is {size:,} bytes; Apple Podcasts allows {APPLE_TEXT_LIMIT:,}", el,
+                 "shorten it; put full show notes on the episode web page")
+
+
+def check_channel(ch: Node, ctx: Context) -> None:
+    out = ctx.out
+    title_el = ch.first("title")
+    if title_el is None:
+        out.error("channel-title", "the channel has no <title>", ch.el)
+    else:
+        raw = element_text(title_el)
+        if not raw.strip():
+            out.error("channel-title", "the channel <title> is empty", title_el)
+        elif raw != raw.strip():
+            out.error("channel-title", "the channel <title> has leading or trailing spaces",
+                      title_el, "Apple rejects padded values; trim the title")
+    link = ch.text("link")
+    if link is None:
+        out.error("channel-link", "the channel has no <link> (the show's web site)", ch.el)
+    elif not is_absolute_url(link):
+        out.error("channel-link", f"channel <link> {link!r} is not an absolute http(s) URL",
+                  ch.first("link"))
+    desc_el = ch.first("description")
+    if desc_el is None:
+        out.error("channel-description", "the channel has no <description>", ch.el,
+                  "describe the show in a few sentences; directories show it on the show page")
+    else:
+        text = element_text(desc_el)
+        if not text.strip():
+            out.error("channel-description", "the channel <description> is empty", desc_el)
+        _description_length(desc_el, text, out, "channel <description>")
+    for tag in ("pubDate", "lastBuildDate"):
+        el = ch.first(tag)
+        if el is not None:
+            check_date(el, out, ctx.now, f"channel <{tag}>")
+    _check_self_link(ch, out)
+    duplicates(ch, CHANNEL_SINGLE, out, "the channel")
+
+
+def _check_self_link(ch: Node, out: Collector) -> None:
+    selfs = [el for el in ch.all(ATOM + "link") if el.get("rel") == "self"]
+    if not selfs:
+        out.warn("atom-self", 'the channel has no <atom:link rel="self"> with the feed URL',
+                 ch.el, 'add <atom:link href="https://…/feed.xml" rel="self" '
+                        'type="application/rss+xml"/> (PSP-1 requires it; WebSub uses it)')
+        return
+    href = selfs[0].get("href")
+    if not is_absolute_url(href):
+        out.error("atom-self", f'atom:link rel="self" href {href!r} is not an absolute URL',
+                  selfs[0])
+    if len(selfs) > 1:
+        out.error("duplicate-element", 'the channel has more than one rel="self" atom:link',
+                  selfs[1])
+
+
+def self_link(ch: Node) -> Element | None:
+    for el in ch.all(ATOM + "link"):
+        if el.get("rel") == "self":
+            return el
+    return None
+
+
+def self_url(ch: Node) -> str | None:
+    el = self_link(ch)
+    return el.get("href") if el is not None else None
+
+
+def check_item(item: Node, ctx: Context) -> None:
+    out = ctx.out
+    kids = item.kids
+    title_el = item.first("title")
+    title = element_text(title_el).strip() if title_el is not None else ""
+    if not title:
+        out.error("item-title", "item has no <title>" if title_el is None else
+                  "item <title> is empty", title_el if title_el is not None else item.el,
+                  "every episode needs a title; Apple and Spotify reject untitled episodes")
+    else:
+        first = ctx.titles.setdefault(title, item.el.sourceline)
+        if first != item.el.sourceline:
+            out.warn("duplicate-title", f"title {title!r} is also used by the item on line "
+                     f"{first}", title_el, "listeners cannot tell the episodes apart")
+    _check_guid(item, ctx)
+    pub = kids.get("pubDate")
+    if pub is None:
+        out.error("item-pubdate", f"item {title!r} has no <pubDate>", item.el,
+                  "Spotify requires it and apps sort by it")
+    else:
+        check_date(pub[0], out, ctx.now, "item <pubDate>")
+    desc = kids.get("description")
+    if desc is not None:
+        d = desc[0]
+        if len(d):
+            out.warn("description-html", "item <description> contains raw XML/HTML elements",
+                     d, "wrap HTML show notes in <![CDATA[ … ]]> or escape them")
+        _description_length(d, element_text(d), out, "item <description>")
+    _check_enclosures(item, ctx, title)
+    duplicates(item, ITEM_SINGLE, out, f"item {title!r}")
+
+
+def _check_guid(item: Node, ctx: Context) -> None:
+    out = ctx.out
+    el = item.first("guid")
+    if el is None:
+        out.error("guid-missing", "item has no <guid>", item.el,
+                  "give every episode a permanent unique id and never change it")
+        return
+    guid = (el.text or "").strip()
+    if not guid:
+        out.error("guid-missing", "item <guid> is empty", el)
+        return
+    first = ctx.guids.setdefault(guid, el.sourceline)
+    if first != el.sourceline:
+        out.error("guid-duplicate", f"guid {guid!r} is also used on line {first}", el,
+                  "apps treat both items as one episode; give each its own guid")
+    perma = el.get("isPermaLink")
+    if perma is not None and perma not in ("true", "false"):
+        out.error("guid-permalink", f"isPermaLink={perma!r} must be 'true' or 'false'", el)
+    elif perma != "false" and not is_absolute_url(guid):
+        out.error("guid-permalink",
+                  f"guid {guid!r} is a permalink (isPermaLink defaults to true) but not a URL",
+                  el, 'add isPermaLink="false" to opaque ids')
+    if guid.isdigit() and len(guid) < 6:
+        out.warn("guid-short", f"guid {guid!r} is a short number and unlikely to stay unique",
+                 el, "use a UUID or a tag: URI")
+
+
+def _check_enclosures(item: Node, ctx: Context, title: str) -> None:
+    out = ctx.out
+    encs = item.kids.get("enclosure")
+    if not encs:
+        out.error("enclosure", f"item {title!r} has no <enclosure>", item.el,
+                  "an episode without media is not listed by Apple or Spotify")
+        return
+    if len(encs) > 1:
+        out.warn("enclosure-multiple", f"item {title!r} has {len(encs)} enclosures", encs[1],
+                 "apps play only the first; use podcast:alternateEnclosure for alternatives")
+    el = encs[0]
+    url, length, mime = el.get("url"), el.get("length"), el.get("type")
+    missing = [n for n, v in (("url", url), ("length", length), ("type", mime)) if not v]
+    if missing:
+        out.error("enclosure", f"<enclosure> lacks {', '.join(missing)}", el,
+                  "url, length (bytes) and type are all required")
+    if url:
+        _check_enclosure_url(el, url, ctx)
+    if length:
+        if not length.isdigit() or not length.isascii():
+            out.error("enclosure-length", f"enclosure length {length!r} is not a byte count",
+                      el, "write the file size in bytes, e.g. length=\"24986239\"")
+        elif length == "0":
+            out.warn("enclosure-length", "enclosure length is 0 (unknown)", el,
+                     "write the real file size in bytes")
+    if mime:
+        _check_enclosure_type(el, url or "", mime, out)
+    if url:
+        ctx.items_with_enclosure += 1
+
+
+def _check_enclosure_url(el: Element, url: str, ctx: Context) -> None:
+    out = ctx.out
+    if not is_absolute_url(url):
+        out.error("enclosure-url", f"enclosure url {url!r} is not an absolute http(s) URL", el)
+        return
+    if not url.isascii():
+        out.warn("enclosure-url", f"enclosure url {url!r} contains non-ASCII characters", el,
+                 "Apple wants ASCII file names; rename the file or percent-encode the URL")
+    if url.startswith("http:"):
+        out.warn("https", f"enclosure url {url!r} uses plain http", el,
+                 "serve media over https")
+    first = ctx.enclosures.setdefault(url, el.sourceline)
+    if first != el.sourceline:
+        out.error("enclosure-duplicate", f"enclosure url is also used on line {first}", el,
+                  "Apple ignores episodes whose media URL repeats another episode's")
+
+
+def _check_enclosure_type(el: Element, url: str, mime: str, out: Collector) -> None:
+    if not is_mime(mime):
+        out.error("enclosure-type", f"enclosure type {mime!r} is not a MIME type", el,
+                  "e.g. audio/mpeg for .mp3, audio/x-m4a for .m4a")
+        return
+    ext = url_extension(url)
+    base = mime.split(";", 1)[0].strip().lower()
+    allowed = APPLE_MEDIA.get(ext)
+    if allowed is None:
+        out.warn("enclosure-type",
+                 f"file extension {('.' + ext) if ext else '(none)'} is not one Apple "
+                 "Podcasts lists (.mp3 .m4a .mp4 .m4v .mov .pdf)", el,
+                 "Apple decides from the URL's extension; publish MP3 or AAC (.m4a)")
+    elif base not in allowed:
+        out.warn("enclosure-type", f"type {mime!r} does not match the .{ext} extension", el,
+                 f"use type=\"{allowed[0]}\" for .{ext} files")

@@ -1,0 +1,181 @@
+"""Value checkers shared by the rule modules: dates, URLs, MIME types, languages.
+
+They run once per item on feeds with 100,000 episodes, so they use
+precompiled regular expressions and return plain values instead of raising.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+from .data import ISO_639_1, PODCAST_GUID_NAMESPACE
+
+_MONTHS = {m: i for i, m in enumerate(
+    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_ZONES = {"GMT": 0, "UT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+          "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
+_RFC2822 = re.compile(
+    r"(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) "
+    r"(\d{2}):(\d{2})(?::(\d{2}))? ([+-]\d{4}|GMT|UT|Z|[ECMP][SD]T)")
+
+
+class DateProblem(ValueError):
+    """A date that is not strict RFC 2822; ``fixed`` is the corrected text if known."""
+
+    def __init__(self, rule: str, message: str, fixed: str | None = None):
+        super().__init__(message)
+        self.rule = rule
+        self.fixed = fixed
+
+
+def parse_rfc2822(text: str) -> datetime:
+    """Parse a strict RFC 2822 date (4-digit year, English names, numeric or named zone).
+
+    Raises :class:`DateProblem` with rule ``date-format`` or ``date-weekday``.
+    """
+    m = _RFC2822.fullmatch(text)
+    if m is None:
+        loose = _loose(text)
+        fixed = email.utils.format_datetime(loose) if loose is not None else None
+        raise DateProblem("date-format", f"{text!r} is not an RFC 2822 date", fixed)
+    dow, day, mon, year, hh, mm, ss, zone = m.groups()
+    if zone[0] in "+-":
+        minutes = int(zone[1:3]) * 60 + int(zone[3:5])
+        offset = timedelta(minutes=minutes if zone[0] == "+" else -minutes)
+    else:
+        offset = timedelta(hours=_ZONES[zone])
+    try:
+        dt = datetime(int(year), _MONTHS[mon], int(day), int(hh), int(mm), int(ss or 0),
+                      tzinfo=timezone(offset))
+    except ValueError as err:
+        raise DateProblem("date-format", f"{text!r} is not a real date ({err})") from None
+    if dow is not None and _DAYS[dt.weekday()] != dow:
+        raise DateProblem("date-weekday",
+                          f"{text!r}: {dt:%d %b %Y} is a {_DAYS[dt.weekday()]}, not a {dow}",
+                          email.utils.format_datetime(dt))
+    return dt
+
+
+def _loose(text: str) -> datetime | None:
+    """What a lenient reader would make of the date, to suggest a fix."""
+    try:
+        dt = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        try:
+            dt = datetime.fromisoformat(text.strip())
+        except ValueError:
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt
+
+
+def is_absolute_url(value: str | None, schemes: tuple[str, ...] = ("http", "https")) -> bool:
+    if not value or value != value.strip():
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in schemes and bool(parts.netloc)
+
+
+def url_extension(url: str) -> str:
+    """File extension of a URL's path, lower-case, ignoring query and fragment."""
+    path = urlsplit(url).path
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+_MIME = re.compile(r"[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?")
+
+
+def is_mime(value: str) -> bool:
+    return _MIME.fullmatch(value) is not None
+
+
+_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z0-9-]{2,}")
+
+
+def is_email(value: str | None) -> bool:
+    return bool(value) and _EMAIL.fullmatch(value or "") is not None
+
+
+_LANG = re.compile(r"([A-Za-z]{2,3})(-[A-Za-z0-9]{1,8})*")
+
+
+def language_problem(code: str) -> str | None:
+    """Why ``code`` is not an ISO 639 language code (with optional region), or None."""
+    if "_" in code:
+        return f"{code!r} uses an underscore; write {code.replace('_', '-')!r}"
+    m = _LANG.fullmatch(code)
+    if m is None:
+        return f"{code!r} is not a language code such as 'en' or 'en-us'"
+    primary = m.group(1).lower()
+    if len(primary) == 2 and primary not in ISO_639_1:
+        return f"{primary!r} is not an ISO 639-1 language code"
+    return None
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def is_uuid(value: str) -> bool:
+    return _UUID.fullmatch(value) is not None
+
+
+def podcast_guid_for(feed_url: str) -> str:
+    """The podcast:guid the namespace derives from a feed URL (spec-notes §1.5)."""
+    stripped = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(uuid.UUID(PODCAST_GUID_NAMESPACE), stripped))
+
+
+_DURATION = re.compile(r"\d+(:[0-5]\d(:[0-5]\d)?)?")
+
+
+def duration_seconds(text: str) -> int | None:
+    """Seconds of an itunes:duration in one of Apple's formats, or None if malformed."""
+    if _DURATION.fullmatch(text) is None:
+        return None
+    total = 0
+    for part in text.split(":"):
+        total = total * 60 + int(part)
+    return total
+
+
+def is_positive_int(text: str | None) -> bool:
+    return bool(text) and text.isdigit() and text.isascii() and int(text) > 0  # type: ignore[union-attr]
+
+
+_DECIMAL = re.compile(r"\d+(\.\d+)?")
+
+
+def is_decimal(text: str | None) -> bool:
+    return text is not None and _DECIMAL.fullmatch(text.strip()) is not None
+
+
+_TITLE_NUMBER = re.compile(
+    r"\b(?:episode|ep\.?|folge|épisode)\s*#?\d+\b|\bS\d{1,2}\s*E\d{1,3}\b|^#\d+\b",
+    re.IGNORECASE)
+
+
+def title_has_number(title: str) -> bool:
+    return _TITLE_NUMBER.search(title) is not None
+
+
+_GEO = re.compile(r"geo:-?\d+(\.\d+)?,-?\d+(\.\d+)?(,-?\d+(\.\d+)?)?(;.*)?", re.IGNORECASE)
+_OSM = re.compile(r"[NWR]\d+(#\d+)?")
+
+
+def is_geo_uri(value: str) -> bool:
+    return _GEO.fullmatch(value) is not None
+
+
+def is_osm(value: str) -> bool:
+    return _OSM.fullmatch(value) is not None

@@ -1,0 +1,85 @@
+"""A one-pass view of a channel or item: its children grouped by tag.
+
+Rules ask "the itunes:duration of this item" thousands of times; grouping the
+children once per element (one C-level iteration) is far cheaper than an XPath
+query per question, and it lets duplicate-element checks read list lengths.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .data import ATOM_NS, CONTENT_NS, ITUNES_NS, PODCAST_NS
+from .findings import Collector
+
+IT = "{" + ITUNES_NS + "}"
+PC = "{" + PODCAST_NS + "}"
+ATOM = "{" + ATOM_NS + "}"
+CONTENT = "{" + CONTENT_NS + "}"
+
+Element = Any  # lxml.etree._Element; kept loose so rule modules stay cheap to type
+
+
+class Node:
+    """An element plus its element children grouped by Clark-notation tag."""
+
+    __slots__ = ("el", "kids")
+
+    def __init__(self, el: Element, alias: str | None = None) -> None:
+        self.el = el
+        kids: dict[str, list[Element]] = {}
+        for child in el:
+            tag = child.tag
+            if type(tag) is not str:  # comments, processing instructions, entities
+                continue
+            if alias is not None and tag.startswith(alias):
+                tag = PC + tag[len(alias):]
+            bucket = kids.get(tag)
+            if bucket is None:
+                kids[tag] = [child]
+            else:
+                bucket.append(child)
+        self.kids = kids
+
+    def first(self, tag: str) -> Element | None:
+        bucket = self.kids.get(tag)
+        return bucket[0] if bucket else None
+
+    def all(self, tag: str) -> list[Element]:
+        return self.kids.get(tag) or []
+
+    def text(self, tag: str) -> str | None:
+        """Text of the first ``tag`` child, stripped; None when the child is absent."""
+        bucket = self.kids.get(tag)
+        if not bucket:
+            return None
+        return element_text(bucket[0]).strip()
+
+    @property
+    def line(self) -> int:
+        return self.el.sourceline  # type: ignore[no-any-return]
+
+
+def element_text(el: Element) -> str:
+    """All text inside ``el`` (its own text when it has no element children)."""
+    if len(el):
+        return "".join(el.itertext())
+    return el.text or ""
+
+
+class Context:
+    """What item rules need to know about the channel and earlier items."""
+
+    def __init__(self, out: Collector, now: datetime, channel: Node) -> None:
+        self.out = out
+        self.now = now
+        self.channel = channel
+        self.language: str | None = channel.text("language")
+        self.serial = channel.text(IT + "type") == "serial"
+        self.guids: dict[str, int] = {}
+        self.enclosures: dict[str, int] = {}
+        self.titles: dict[str, int] = {}
+        self.items_with_enclosure = 0
+        self.items_without_number: list[Element] = []
+        self.item_count = 0
