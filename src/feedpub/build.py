@@ -17,7 +17,7 @@ from . import transcripts
 from .audio import probe
 from .config import load_show
 from .dates import clock_text
-from .episodes import load_episodes
+from .episodes import episode_folders, load_episodes
 from .errors import AudioError, FeedpubError, Problem
 from .feed import render_feed
 from .lock import Entry, Lock, load_lock
@@ -54,14 +54,17 @@ def quiet(_: str) -> None:
 
 def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) -> BuildResult:
     """Run every stage in memory; raise BuildError with all problems found."""
-    show = load_show(root)
-    episodes = load_episodes(show)
-    if not episodes:
-        raise BuildError(Problem(root / show.episodes_dir, "the show has no episodes",
+    try:
+        show = load_show(root)
+        lock = load_lock(root)
+    except FeedpubError as err:
+        raise type(err)([p.relative_to(root) for p in err.problems]) from None
+    episodes, problems = load_episodes(show)
+    if not episodes and not problems:
+        raise BuildError(Problem(show.episodes_dir, "the show has no episodes",
                                  hint='create one with: feedpub new "Title"'))
-    lock = load_lock(root)
-    problems: list[Problem] = []
-    problems += check_identities(episodes, lock, update_lock)
+    present = {folder.name for folder in episode_folders(show)}
+    problems += check_identities(episodes, present, lock, update_lock)
     episodes, audio_problems = probe_all(show, episodes, lock, update_lock, progress)
     problems += audio_problems
     episodes, files, tr_problems = publish_transcripts(show, episodes, progress)
@@ -97,7 +100,8 @@ def stale_outputs(result: BuildResult, output: Path) -> list[Path]:
     return stale
 
 
-def check_identities(episodes: list[Episode], lock: Lock, update_lock: bool) -> list[Problem]:
+def check_identities(episodes: list[Episode], present: set[str], lock: Lock,
+                     update_lock: bool) -> list[Problem]:
     """Guids are unique, and published episodes keep theirs and do not vanish."""
     problems = []
     by_guid: dict[str, Episode] = {}
@@ -115,9 +119,8 @@ def check_identities(episodes: list[Episode], lock: Lock, update_lock: bool) -> 
                 hint="apps would see a new episode and download it again; restore the guid, "
                      "or run 'feedpub build --update-lock' if the change is intended"))
     if not update_lock:
-        slugs = {ep.slug for ep in episodes}
         for slug, entry in sorted(lock.entries.items()):
-            if slug not in slugs and entry.guid not in by_guid:
+            if slug not in present and entry.guid not in by_guid:
                 problems.append(Problem(
                     lock.path, f"episode {slug!r} (guid {entry.guid}) was published "
                     "but its folder is gone",

@@ -41,8 +41,12 @@ def episode_folders(show: Show) -> list[Path]:
     return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def load_episodes(show: Show) -> list[Episode]:
-    """Every episode folder, or one EpisodeError listing all problems in all of them."""
+def load_episodes(show: Show) -> tuple[list[Episode], list[Problem]]:
+    """The episodes that loaded, and the problems of those that did not.
+
+    Both are returned so that later stages can still check the good ones and
+    a single run reports everything.
+    """
     problems: list[Problem] = []
     episodes = []
     for folder in episode_folders(show):
@@ -50,9 +54,7 @@ def load_episodes(show: Show) -> list[Episode]:
             episodes.append(load_episode(show, folder))
         except EpisodeError as err:
             problems.extend(err.problems)
-    if problems:
-        raise EpisodeError(problems)
-    return episodes
+    return episodes, problems
 
 
 def load_episode(show: Show, folder: Path) -> Episode:

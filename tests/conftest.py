@@ -1,0 +1,89 @@
+"""Shared fixtures: a show folder written to disk, with real audio."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from audiofactory import make_audio  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_SLUG = "tech-entre-les-lignes-chaine-de-valeur-ia"
+
+SHOW_TOML = """\
+title = "Test Show"
+description = "A show made by the test suite."
+link = "https://example.org/show"
+language = "fr"
+author = "Test Author"
+artwork = "https://media.example.org/cover.jpg"
+categories = ["Technology"]
+explicit = false
+feed_url = "https://feeds.example.org/show/feed.xml"
+media_base_url = "https://media.example.org/audio/"
+timezone = "Europe/Paris"
+
+[owner]
+name = "Owner Name"
+email = "owner@example.org"
+"""
+
+
+def episode_toml(title: str = "Episode", date: str = "2025-05-13", audio: str = "audio.mp3",
+                 extra: str = "") -> str:
+    return textwrap.dedent(f"""\
+        title = "{title}"
+        date = "{date}"
+        audio = "{audio}"
+        """) + textwrap.dedent(extra)
+
+
+class ShowMaker:
+    """Writes a show folder; tests then break one thing at a time."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "podcast.toml").write_text(SHOW_TOML, encoding="utf-8")
+
+    def episode(self, slug: str, *, seconds: float | None = 5.0, audio: str | None = None,
+                toml: str | None = None, description: str = "Notes for the episode.",
+                **fields: str) -> Path:
+        audio = audio or f"{slug}.mp3"
+        folder = self.root / "episodes" / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "episode.toml").write_text(
+            toml if toml is not None else episode_toml(audio=audio, **fields), encoding="utf-8")
+        if description is not None:
+            (folder / "description.md").write_text(description, encoding="utf-8")
+        if seconds is not None and not audio.startswith("http"):
+            make_audio(folder / audio, seconds)
+        return folder
+
+    def edit_show(self, old: str, new: str) -> None:
+        path = self.root / "podcast.toml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def make_show(tmp_path: Path) -> ShowMaker:
+    return ShowMaker(tmp_path / "show")
+
+
+@pytest.fixture
+def sample_show(tmp_path: Path) -> Path:
+    """A copy of the repository's sample show (Trench Tech), safe to modify."""
+    root = tmp_path / "trench-tech"
+    root.mkdir()
+    shutil.copy(REPO / "podcast.toml", root)
+    shutil.copy(REPO / "feedpub.lock", root)
+    shutil.copytree(REPO / "episodes", root / "episodes")
+    return root
