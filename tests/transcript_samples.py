@@ -19,7 +19,7 @@ Speaker #0: Bienvenue — welcome to the show.
 
 2
 00:00:03,200 --> 00:00:06,750
-Today: accents, émojis 🎙 and <tags> & ampersands.
+Today, accents, émojis 🎙 and <tags> & ampersands.
 
 3
 00:00:06,750 --> 00:00:10,000
@@ -34,7 +34,7 @@ Speaker #0: Let's start.
 #: the same cues as :data:`TIMED_SRT`, as (speaker, start, end, text)
 TIMED_CUES = [
     ("Speaker #0", 0.0, 3.2, "Bienvenue — welcome to the show."),
-    ("Speaker #0", 3.2, 6.75, "Today: accents, émojis 🎙 and <tags> & ampersands."),
+    ("Speaker #0", 3.2, 6.75, "Today, accents, émojis 🎙 and <tags> & ampersands."),
     ("Speaker #1", 6.75, 10.0, "Thanks for having me.\nIt's great to be here."),
     ("Speaker #0", 10.0, 14.48, "Let's start."),
 ]

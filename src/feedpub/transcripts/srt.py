@@ -24,7 +24,7 @@ TIME = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)[,.](\d{3})$")
 EXPECTED = "HH:MM:SS,mmm"
 
 #: a speaker label: up to four words, no sentence punctuation, not starting lower-case
-PREFIX = re.compile(r"^([^\s:,;?!\"()\[\]<>{}][^:,;?!\"()\[\]<>{}]{0,39}?)\s*:(?:\s+(.*))?$")
+PREFIX = re.compile(r"^([^\s:,;?!\"\[\]{}][^:,;?!\"\[\]{}]{0,39}?)\s*:(?:\s+(.*))?$")
 #: the formatting tags SRT players understand; other "<" is text
 FORMAT_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>", re.IGNORECASE)
 
