@@ -97,3 +97,33 @@ def make_mp3_with_chapters(path: Path, seconds: float = 30.0) -> Path:
     add_id3_chapters(path, [(0.0, 10.0, "Intro"), (10.0, 22.5, "Café & <news>"),
                             (22.5, seconds, "Outro 🎙")])
     return path
+
+
+def make_m4a_with_chapters(path: Path, seconds: float = 20.0,
+                           chapters: tuple[tuple[float, str], ...] = ((0, "Intro"),
+                                                                      (10, "Café"))) -> Path:
+    """A real AAC-in-MP4 file (PyAV) with MP4 chapters, as Apple-style tools write them."""
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+
+    rate = 16000
+    bounds = [round(start * 1000) for start, _ in chapters] + [round(seconds * 1000)]
+    with av.open(str(path), "w", format="ipod") as out:
+        stream = out.add_stream("aac", rate=rate)
+        stream.layout = "mono"  # type: ignore[union-attr]
+        out.set_chapters([{"id": i + 1, "start": bounds[i], "end": bounds[i + 1],
+                           "time_base": Fraction(1, 1000), "metadata": {"title": title}}
+                          for i, (_, title) in enumerate(chapters)])
+        pcm = np.frombuffer(sine_pcm(seconds, rate), dtype=np.int16)
+        for i in range(0, len(pcm), 1024):
+            frame = av.AudioFrame.from_ndarray(pcm[None, i:i + 1024], format="s16",
+                                               layout="mono")
+            frame.sample_rate = rate
+            frame.pts = i
+            for packet in stream.encode(frame):  # type: ignore[union-attr]
+                out.mux(packet)
+        for packet in stream.encode(None):  # type: ignore[union-attr]
+            out.mux(packet)
+    return path

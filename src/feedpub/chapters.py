@@ -28,6 +28,7 @@ DURATION_TOLERANCE = 0.5
 
 TOML_KEYS = {"start", "title", "end", "url", "img", "toc"}
 CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?$")
+TOML_HEADER = re.compile(r"^\s*\[\[\s*chapters\s*\]\]\s*(?:#.*)?$")
 SECONDS = re.compile(r"^\d+(?:\.\d+)?$")
 TIME_EXPECTED = 'seconds (12.5) or a clock time ("1:02:03.5")'
 
@@ -70,20 +71,24 @@ def read_toml(path: Path) -> tuple[Chapter, ...]:
         raise TranscriptError(Problem(path, "no [[chapters]] tables", 1,
                                       expected='[[chapters]] with start = "0:00" and a title'))
     problems: list[Problem] = []
+    heads = [n for n, line in enumerate(src.text.splitlines(), start=1)
+             if TOML_HEADER.match(line)]
     chapters = [c for i, item in enumerate(raw)
-                if (c := toml_chapter(src, item, i, problems)) is not None]
+                if (c := toml_chapter(src, item, i, heads[i] if i < len(heads) else None,
+                                      problems)) is not None]
     if problems:
         raise TranscriptError(problems)
     return tuple(chapters)
 
 
-def toml_chapter(src: TomlSource, item: Any, i: int, problems: list[Problem]) -> Chapter | None:
+def toml_chapter(src: TomlSource, item: Any, i: int, head: int | None,
+                 problems: list[Problem]) -> Chapter | None:
+    """One ``[[chapters]]`` table; ``head`` is its header line, for keys that are missing."""
     n, path = i + 1, src.path
-    head = src.line_of(f"chapters.{i}.start")
 
     def bad(key: str, message: str, expected: str) -> None:
-        problems.append(Problem(path, f"chapter {n}: {message}",
-                                src.line_of(f"chapters.{i}.{key}") or head, expected))
+        line = src.line_of(f"chapters.{i}.{key}") if key in item else head
+        problems.append(Problem(path, f"chapter {n}: {message}", line, expected))
 
     if not isinstance(item, dict):
         problems.append(Problem(path, f"chapter {n} is not a table", None,
@@ -113,7 +118,7 @@ def toml_chapter(src: TomlSource, item: Any, i: int, problems: list[Problem]) ->
     assert start is not None
     return Chapter(start=start, title=item.get("title"), end=times["end"], url=item.get("url"),
                    img=item.get("img"), toc=item.get("toc", True),
-                   line=src.line_of(f"chapters.{i}.start"))
+                   line=src.line_of(f"chapters.{i}.start") or head)
 
 
 def read_json(path: Path) -> tuple[Chapter, ...]:
