@@ -156,7 +156,7 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
                     ep.folder / "episode.toml",
                     f"duration {declared.text!r} does not match the audio "
                     f"({clock_text(facts.duration)}, {facts.duration:.1f} s in {facts.file})",
-                    expected=f"{clock_text(declared.low)}–{clock_text(declared.high)}"))
+                    expected=f"{clock_text(declared.low)}–{clock_text(int(declared.high))}"))
             done.append(replace(ep, audio=facts))
     return done, problems
 

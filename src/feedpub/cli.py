@@ -145,3 +145,5 @@ def main() -> None:
         fail(err)
     except KeyboardInterrupt:
         sys.exit(int(ExitCode.INTERRUPTED))
+if __name__ == "__main__":
+    main()

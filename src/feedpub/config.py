@@ -44,7 +44,8 @@ def parse_category(src: TomlSource, index: int, text: str) -> Category | None:
     name, _, sub = (part.strip() for part in text.partition(">"))
     wrong = apple.check_category(name, sub or None)
     if wrong:
-        src.problem(f"categories.{index}", wrong,
+        explained = "(" in wrong  # already says what would be right
+        src.problem(f"categories.{index}", wrong, None if explained else
                     "a name from Apple's list, e.g. 'Technology' or 'Society & Culture > Philosophy'")
         return None
     return Category(name, sub or None)

@@ -73,6 +73,8 @@ class FeedpubError(Exception):
 class ConfigError(FeedpubError):
     """podcast.toml (or the show folder itself) is unusable."""
 
+    exit_code = ExitCode.USAGE
+
 
 class EpisodeError(FeedpubError):
     """An episode folder has bad or missing metadata."""

@@ -28,7 +28,17 @@ class TomlSource:
     problems: list[Problem] = field(default_factory=list)
 
     def line_of(self, dotted: str) -> int | None:
-        """Line where ``dotted`` (``owner.email``, ``speakers.1.name``) is set, if found."""
+        """Line where ``dotted`` (``owner.email``, ``speakers.1.name``) is set, if found.
+
+        An item of an inline list (``categories.0``) is reported at the list's line.
+        """
+        found = self._line_of(dotted)
+        parts = dotted.split(".")
+        if found is None and parts[-1].isdigit():
+            return self._line_of(".".join(parts[:-1]))
+        return found
+
+    def _line_of(self, dotted: str) -> int | None:
         parts = [p for p in dotted.split(".") if not p.isdigit()]
         table, key = parts[:-1], parts[-1]
         wanted_index = next((int(p) for p in dotted.split(".") if p.isdigit()), None)

@@ -1,0 +1,5 @@
+"""python -m feedpub"""
+
+from .cli import main
+
+main()

@@ -1,0 +1,132 @@
+"""feedpub.lock guards guids, vanished episodes and changed audio."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from audiofactory import make_audio
+from feedpub.build import BuildError, build, write_outputs
+
+
+def publish(root: Path, out: Path) -> None:
+    write_outputs(build(root), out)
+
+
+def test_lock_records_guid_and_audio(make_show, tmp_path: Path) -> None:
+    folder = make_show.episode("ep", extra='guid = "g-1"\n')
+    publish(make_show.root, tmp_path / "out")
+    lock = json.loads((make_show.root / "feedpub.lock").read_text(encoding="utf-8"))
+    entry = lock["episodes"]["ep"]
+    assert entry["guid"] == "g-1"
+    assert entry["audio"]["size"] == (folder / "ep.mp3").stat().st_size
+    assert entry["audio"]["mime"] == "audio/mpeg"
+
+
+def test_changed_guid_is_refused(make_show, tmp_path: Path) -> None:
+    folder = make_show.episode("ep", extra='guid = "g-1"\n')
+    publish(make_show.root, tmp_path / "out")
+    toml = folder / "episode.toml"
+    toml.write_text(toml.read_text().replace('"g-1"', '"g-2"'), encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        build(make_show.root)
+    assert str(info.value) == (
+        "episodes/ep/episode.toml: guid changed from 'g-1' to 'g-2' since it was published "
+        "(expected guid = \"g-1\")\n  hint: apps would see a new episode and download it "
+        "again; restore the guid, or run 'feedpub build --update-lock' if the change is intended")
+    assert build(make_show.root, update_lock=True).lock.entries["ep"].guid == "g-2"
+
+
+def test_vanished_episode_is_refused(make_show, tmp_path: Path) -> None:
+    make_show.episode("keep", extra='guid = "k"\n')
+    make_show.episode("gone", extra='guid = "g"\n')
+    publish(make_show.root, tmp_path / "out")
+    shutil.rmtree(make_show.root / "episodes" / "gone")
+    with pytest.raises(BuildError) as info:
+        build(make_show.root)
+    assert str(info.value).startswith(
+        "feedpub.lock: episode 'gone' (guid g) was published but its folder is gone")
+    result = build(make_show.root, update_lock=True)
+    assert list(result.lock.entries) == ["keep"]
+
+
+def test_renamed_folder_keeping_its_guid_is_fine(make_show, tmp_path: Path) -> None:
+    make_show.episode("old-name", extra='guid = "same"\n')
+    publish(make_show.root, tmp_path / "out")
+    (make_show.root / "episodes" / "old-name").rename(make_show.root / "episodes" / "new-name")
+    # the audio keeps its file name, so the enclosure URL stays the same too
+    result = build(make_show.root)
+    assert list(result.lock.entries) == ["new-name"]
+
+
+def test_renamed_folder_with_derived_guid_is_caught(make_show, tmp_path: Path) -> None:
+    make_show.episode("old-name")
+    publish(make_show.root, tmp_path / "out")
+    (make_show.root / "episodes" / "old-name").rename(make_show.root / "episodes" / "new-name")
+    with pytest.raises(BuildError) as info:
+        build(make_show.root)
+    assert "episode 'old-name'" in str(info.value) and "folder is gone" in str(info.value)
+
+
+def test_changed_audio_is_refused(make_show, tmp_path: Path) -> None:
+    folder = make_show.episode("ep", seconds=5)
+    publish(make_show.root, tmp_path / "out")
+    make_audio(folder / "ep.mp3", 7)
+    with pytest.raises(BuildError) as info:
+        build(make_show.root)
+    assert str(info.value).startswith(
+        "episodes/ep/ep.mp3: audio changed since it was recorded in feedpub.lock (size ")
+    assert build(make_show.root, update_lock=True).episodes[0].audio.duration > 6.5
+
+
+def test_corrupt_lock_file(make_show) -> None:
+    make_show.episode("ep")
+    (make_show.root / "feedpub.lock").write_text("{not json", encoding="utf-8")
+    with pytest.raises(Exception) as info:
+        build(make_show.root)
+    assert str(info.value).startswith("feedpub.lock:1: lock file is not valid JSON: ")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def http_dir(tmp_path: Path):
+    served = tmp_path / "served"
+    served.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(served)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield served, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_audio_given_by_url_is_fetched_once(make_show, http_dir, tmp_path: Path) -> None:
+    served, base = http_dir
+    make_audio(served / "remote.mp3", 6)
+    url = f"{base}/remote.mp3"
+    make_show.episode("ep", audio=url, seconds=None)
+    publish(make_show.root, tmp_path / "out")
+    feed = (tmp_path / "out" / "feed.xml").read_bytes()
+    assert f'url="{url}"'.encode() in feed
+    assert f'length="{(served / "remote.mp3").stat().st_size}"'.encode() in feed
+    (served / "remote.mp3").unlink()  # the lock now answers for it
+    assert build(make_show.root).feed == feed
+
+
+def test_audio_url_that_fails(make_show, http_dir) -> None:
+    _, base = http_dir
+    make_show.episode("ep", audio=f"{base}/missing.mp3", seconds=None)
+    with pytest.raises(BuildError) as info:
+        build(make_show.root)
+    assert str(info.value).startswith(
+        f"episodes/ep/episode.toml: cannot download audio {base}/missing.mp3: 404 Client Error")
