@@ -51,6 +51,14 @@ TAGS: dict[str, tuple[frozenset[str], bool, tuple[str, ...]]] = {
     "images": (frozenset({C, I}), True, ("srcset",)),
 }
 URL_ATTRS = ("url", "href", "img")
+#: which URL attributes each tag has (tags not listed are checked for all three)
+URL_ATTRS_OF: dict[str, tuple[str, ...]] = {
+    "transcript": ("url",), "chapters": ("url",), "funding": ("url",), "trailer": ("url",),
+    "license": ("url",), "person": ("img", "href"), "image": ("href",),
+    "contentLink": ("href",), "season": (), "episode": (), "guid": (), "locked": (),
+    "medium": (), "soundbite": (), "location": (), "txt": (), "block": (),
+    "alternateEnclosure": (), "updateFrequency": (), "podping": (), "remoteItem": (),
+}
 KNOWN_LICENSE = re.compile(r"(cc-|cc0|public-domain|pddl|odc-|mit$|apache-|gpl-|lgpl-|agpl-)",
                            re.IGNORECASE)
 ASPECT = re.compile(r"\d+(\.\d+)?\s*/\s*\d+(\.\d+)?")
@@ -340,13 +348,17 @@ def _check_tags(node: Node, ctx: Context, parent: str) -> None:
             out.error("podcast-placement", f"<podcast:{name}> appears {len(bucket)} times in "
                       f"the {parent}; only one is allowed", bucket[1])
         check = VALUE_CHECKS.get(name)
+        url_attrs = URL_ATTRS_OF.get(name, URL_ATTRS)
         for el in bucket:
-            missing = [a for a in required if not el.get(a)]
-            if missing:
-                out.error("podcast-required", f"<podcast:{name}> lacks required attribute(s) "
-                          + ", ".join(missing), el)
-            for attr in URL_ATTRS:
-                value = el.get(attr)
+            get = el.get
+            for attr in required:
+                if not get(attr):
+                    missing = [a for a in required if not get(a)]
+                    out.error("podcast-required", f"<podcast:{name}> lacks required "
+                              "attribute(s) " + ", ".join(missing), el)
+                    break
+            for attr in url_attrs:
+                value = get(attr)
                 if value is not None and value.startswith("http:"):
                     out.error("podcast-https", f"podcast:{name} {attr} {value!r} is not https",
                               el, "the namespace requires https for every URL")
@@ -366,7 +378,4 @@ def check_channel(ch: Node, ctx: Context) -> None:
 
 
 def check_item(item: Node, ctx: Context) -> None:
-    for tag in item.kids:
-        if tag.startswith(PC):
-            _check_tags(item, ctx, I)
-            return
+    _check_tags(item, ctx, I)

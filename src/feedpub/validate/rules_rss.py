@@ -12,16 +12,16 @@ from .view import ATOM, CONTENT, IT, PC, Context, Element, Node, element_text
 APPLE_TEXT_LIMIT = 4000  # bytes, channel and item description
 FUTURE_SLACK = timedelta(minutes=10)
 
-CHANNEL_SINGLE = ("title", "link", "description", "language", "copyright", "pubDate",
+CHANNEL_SINGLE = frozenset(("title", "link", "description", "language", "copyright", "pubDate",
                   "lastBuildDate", "image", "ttl", "generator", "managingEditor", "webMaster",
                   IT + "image", IT + "explicit", IT + "type", IT + "author", IT + "owner",
                   IT + "block", IT + "complete", IT + "new-feed-url", IT + "summary",
-                  IT + "subtitle", IT + "keywords", IT + "title")
-ITEM_SINGLE = ("title", "link", "description", "guid", "pubDate", "comments", "source",
+                  IT + "subtitle", IT + "keywords", IT + "title"))
+ITEM_SINGLE = frozenset(("title", "link", "description", "guid", "pubDate", "comments", "source",
                CONTENT + "encoded", IT + "duration", IT + "episode", IT + "season",
                IT + "episodeType", IT + "explicit", IT + "title", IT + "image", IT + "block",
                IT + "summary", IT + "subtitle", PC + "chapters", PC + "season", PC + "episode",
-               PC + "license")
+               PC + "license"))
 
 
 def check_date(el: Element, out: Collector, now: datetime, what: str,
@@ -42,11 +42,10 @@ def check_date(el: Element, out: Collector, now: datetime, what: str,
     return dt
 
 
-def duplicates(node: Node, singles: tuple[str, ...], out: Collector, where: str) -> None:
-    kids = node.kids
-    for tag in singles:
-        bucket = kids.get(tag)
-        if bucket is not None and len(bucket) > 1:
+def duplicates(node: Node, singles: frozenset[str], out: Collector, where: str) -> None:
+    for tag in node.repeated:
+        if tag in singles:
+            bucket = node.kids[tag]
             name = tag.replace(IT, "itunes:").replace(PC, "podcast:").replace(
                 CONTENT, "content:")
             out.error("duplicate-element", f"{where} has {len(bucket)} <{name}> elements",

@@ -7,10 +7,10 @@ precompiled regular expressions and return plain values instead of raising.
 from __future__ import annotations
 
 import email.utils
+import functools
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit
 
 from .data import ISO_639_1, PODCAST_GUID_NAMESPACE
 
@@ -23,6 +23,9 @@ _RFC2822 = re.compile(
     r"(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) "
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) "
     r"(\d{2}):(\d{2})(?::(\d{2}))? ([+-]\d{4}|GMT|UT|Z|[ECMP][SD]T)")
+
+
+_TZ_CACHE: dict[str, timezone] = {}
 
 
 class DateProblem(ValueError):
@@ -45,14 +48,17 @@ def parse_rfc2822(text: str) -> datetime:
         fixed = email.utils.format_datetime(loose) if loose is not None else None
         raise DateProblem("date-format", f"{text!r} is not an RFC 2822 date", fixed)
     dow, day, mon, year, hh, mm, ss, zone = m.groups()
-    if zone[0] in "+-":
-        minutes = int(zone[1:3]) * 60 + int(zone[3:5])
-        offset = timedelta(minutes=minutes if zone[0] == "+" else -minutes)
-    else:
-        offset = timedelta(hours=_ZONES[zone])
+    tz = _TZ_CACHE.get(zone)
+    if tz is None:
+        if zone[0] in "+-":
+            minutes = int(zone[1:3]) * 60 + int(zone[3:5])
+            offset = timedelta(minutes=minutes if zone[0] == "+" else -minutes)
+        else:
+            offset = timedelta(hours=_ZONES[zone])
+        tz = _TZ_CACHE[zone] = timezone(offset)
     try:
         dt = datetime(int(year), _MONTHS[mon], int(day), int(hh), int(mm), int(ss or 0),
-                      tzinfo=timezone(offset))
+                      tzinfo=tz)
     except ValueError as err:
         raise DateProblem("date-format", f"{text!r} is not a real date ({err})") from None
     if dow is not None and _DAYS[dt.weekday()] != dow:
@@ -76,26 +82,30 @@ def _loose(text: str) -> datetime | None:
     return dt
 
 
-def is_absolute_url(value: str | None, schemes: tuple[str, ...] = ("http", "https")) -> bool:
-    if not value or value != value.strip():
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in schemes and bool(parts.netloc)
+_HTTP_URL = re.compile(r"https?://[^\s/?#@]*[^\s/?#@:][^\s/?#]*(?:[/?#]\S*)?")
+
+
+def is_absolute_url(value: str | None) -> bool:
+    """An absolute http(s) URL with a host and no whitespace (a regex: called per item)."""
+    return bool(value) and _HTTP_URL.fullmatch(value) is not None  # type: ignore[arg-type]
+
+
+_PATH_END = re.compile(r"[?#]")
 
 
 def url_extension(url: str) -> str:
     """File extension of a URL's path, lower-case, ignoring query and fragment."""
-    path = urlsplit(url).path
+    path = _PATH_END.split(url, 1)[0]
     name = path.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if "." not in name or path.count("/") < 3:
+        return ""
+    return name.rsplit(".", 1)[-1].lower()
 
 
 _MIME = re.compile(r"[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?")
 
 
+@functools.lru_cache(maxsize=256)
 def is_mime(value: str) -> bool:
     return _MIME.fullmatch(value) is not None
 
@@ -110,6 +120,7 @@ def is_email(value: str | None) -> bool:
 _LANG = re.compile(r"([A-Za-z]{2,3})(-[A-Za-z0-9]{1,8})*")
 
 
+@functools.lru_cache(maxsize=256)
 def language_problem(code: str) -> str | None:
     """Why ``code`` is not an ISO 639 language code (with optional region), or None."""
     if "_" in code:
@@ -160,13 +171,18 @@ def is_decimal(text: str | None) -> bool:
     return text is not None and _DECIMAL.fullmatch(text.strip()) is not None
 
 
-_TITLE_NUMBER = re.compile(
-    r"\b(?:episode|ep\.?|folge|épisode)\s*#?\d+\b|\bS\d{1,2}\s*E\d{1,3}\b|^#\d+\b",
-    re.IGNORECASE)
+_EPISODE_WORD = re.compile(r"\b(?:episode|ep\.?|folge|épisode)\s*#?\d")
+_SEASON_EPISODE = re.compile(r"\bs\d{1,2}\s*e\d{1,3}\b")
 
 
 def title_has_number(title: str) -> bool:
-    return _TITLE_NUMBER.search(title) is not None
+    """True for titles like 'Episode 12: …', 'S2E3 …' or '#12 …' (cheap pre-checks first)."""
+    if title.startswith("#") and title[1:2].isdigit():
+        return True
+    low = title.lower()
+    if ("ep" in low or "folge" in low) and _EPISODE_WORD.search(low):
+        return True
+    return _SEASON_EPISODE.search(low) is not None
 
 
 _GEO = re.compile(r"geo:-?\d+(\.\d+)?,-?\d+(\.\d+)?(,-?\d+(\.\d+)?)?(;.*)?", re.IGNORECASE)

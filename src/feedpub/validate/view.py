@@ -24,11 +24,12 @@ Element = Any  # lxml.etree._Element; kept loose so rule modules stay cheap to t
 class Node:
     """An element plus its element children grouped by Clark-notation tag."""
 
-    __slots__ = ("el", "kids")
+    __slots__ = ("el", "kids", "repeated")
 
     def __init__(self, el: Element, alias: str | None = None) -> None:
         self.el = el
         kids: dict[str, list[Element]] = {}
+        repeated: list[str] = []  # tags seen more than once, for duplicate checks
         for child in el:
             tag = child.tag
             if type(tag) is not str:  # comments, processing instructions, entities
@@ -39,8 +40,11 @@ class Node:
             if bucket is None:
                 kids[tag] = [child]
             else:
+                if len(bucket) == 1:
+                    repeated.append(tag)
                 bucket.append(child)
         self.kids = kids
+        self.repeated = repeated
 
     def first(self, tag: str) -> Element | None:
         bucket = self.kids.get(tag)
