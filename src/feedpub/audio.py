@@ -19,6 +19,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
+from . import chapters
 from .errors import AudioError, Problem
 from .model import AudioFacts
 
@@ -108,4 +109,5 @@ def probe(path: Path, name: str | None = None) -> AudioFacts:
         mime=fmt.mime,
         sha256=sha256_of(path),
         kind=kind,
+        chapters=chapters.from_audio(path),
     )

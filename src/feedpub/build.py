@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from . import transcripts
 from .audio import probe
+from .companions import publish_companions
 from .config import load_show
 from .dates import clock_text
 from .episodes import episode_folders, load_episodes
@@ -22,7 +22,7 @@ from .errors import AudioError, FeedpubError, Problem
 from .feed import render_feed
 from .lock import Entry, Lock, load_lock
 from .media import fetch_for_probe, local_audio_path
-from .model import AudioFacts, Episode, PublishedFile, Show
+from .model import AudioFacts, Episode, Show
 from .writefile import write_atomic
 
 Progress = Callable[[str], None]
@@ -67,8 +67,8 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) 
     problems += check_identities(episodes, present, lock, update_lock)
     episodes, audio_problems = probe_all(show, episodes, lock, update_lock, progress)
     problems += audio_problems
-    episodes, files, tr_problems = publish_transcripts(show, episodes, progress)
-    problems += tr_problems
+    episodes, files, companion_problems = publish_companions(show, episodes)
+    problems += companion_problems
     problems += check_enclosures(show, episodes)
     if problems:
         raise BuildError([p.relative_to(root) for p in problems])
@@ -181,36 +181,6 @@ def audio_facts(show: Show, ep: Episode, recorded: AudioFacts | None,
     where = path or ep.folder / ep.audio_file
     raise AudioError(Problem(where, "audio file not found, and feedpub.lock has no record of it",
                              hint="build once where the audio is present and commit feedpub.lock"))
-
-
-def publish_transcripts(show: Show, episodes: list[Episode], progress: Progress
-                        ) -> tuple[list[Episode], dict[str, bytes], list[Problem]]:
-    """Read each transcript, name its speakers and render every format it allows."""
-    problems: list[Problem] = []
-    files: dict[str, bytes] = {}
-    out = []
-    for ep in episodes:
-        published: list[PublishedFile] = []
-        read = []
-        for path in ep.transcript_files:
-            language = transcripts.language_of(path, show.language)
-            try:
-                tr = transcripts.name_speakers(transcripts.read(path, language), ep.speakers)
-            except FeedpubError as err:
-                problems.extend(err.problems)
-                continue
-            read.append(tr)
-            for writer, text in transcripts.render(tr, ep.title):
-                rel = f"{ep.slug}/transcript.{language}{writer.ext}"
-                if rel in files:
-                    continue  # the same language given in two source formats: first wins
-                files[rel] = text.encode("utf-8")
-                published.append(PublishedFile(rel, writer.mime, files[rel], language,
-                                               "captions" if writer.captions else None))
-        if ep.transcript_files:
-            progress(f"transcripts: {ep.slug}: {len(published)} files")
-        out.append(replace(ep, transcripts=tuple(read), published=tuple(published)))
-    return out, files, problems
 
 
 def check_enclosures(show: Show, episodes: list[Episode]) -> list[Problem]:

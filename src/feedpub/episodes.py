@@ -100,6 +100,11 @@ def load_episode(show: Show, folder: Path) -> Episode:
     link = get(src, d, "link", "link", str, "the episode's web page URL")
     image = get(src, d, "image", "image", str, "episode artwork URL (JPEG or PNG)")
     speakers = load_speakers(src, d)
+    languages = get(src, d, "transcript_languages", "transcript_languages", list,
+                    'a list of language codes such as ["fr", "en"]', default=[])
+    if not all(isinstance(code, str) for code in languages):
+        src.problem("transcript_languages", f"got {languages!r}", "a list of language codes")
+        languages = []
     if show.type == "serial" and number is None and "number" not in d:
         src.missing("number", "an episode number: serial shows need one on every episode")
 
@@ -142,6 +147,7 @@ def load_episode(show: Show, folder: Path) -> Episode:
         speakers=speakers,
         transcript_files=tuple(sorted(p for p in folder.iterdir()
                                       if transcripts.is_transcript(p))),
+        transcript_languages=tuple(languages),
         chapters_file=next((folder / n for n in CHAPTER_FILES if (folder / n).is_file()), None),
     )
 

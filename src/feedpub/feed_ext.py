@@ -11,12 +11,12 @@ from __future__ import annotations
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
+from . import chapters
 from .model import Episode, Person, Show
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST}
-CHAPTERS_MIME = "application/json+chapters"
 
 
 def sub(parent: etree._Element, ns: str, tag: str, text: str | None = None,
@@ -93,7 +93,7 @@ class EpisodeExtension(BaseEntryExtension):
             sub(item, ITUNES, "episode", str(ep.number))
             sub(item, PODCAST, "episode", str(ep.number))
         for published in ep.published:
-            if published.mime == CHAPTERS_MIME:
+            if published.mime == chapters.JSON_MIME:
                 sub(item, PODCAST, "chapters", url=published.url(show), type=published.mime)
             else:
                 sub(item, PODCAST, "transcript", url=published.url(show),

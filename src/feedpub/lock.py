@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, Problem
-from .model import AudioFacts
+from .model import AudioFacts, Chapter
 from .writefile import write_atomic
 
 LOCK_NAME = "feedpub.lock"
@@ -57,8 +57,12 @@ class Lock:
 
 
 def audio_json(a: AudioFacts) -> dict[str, object]:
+    """The facts as JSON; embedded chapters too, so a checkout without audio keeps them."""
     data = asdict(a)
-    data.pop("chapters", None)  # chapters are read from sources, not remembered
+    data["chapters"] = [{k: v for k, v in asdict(ch).items() if k != "line" and v is not None}
+                        for ch in a.chapters]
+    if not data["chapters"]:
+        del data["chapters"]
     return data
 
 
@@ -80,9 +84,11 @@ def load_lock(root: Path) -> Lock:
             audio = raw.get("audio")
             lock.entries[slug] = Entry(
                 guid=str(raw["guid"]),
-                audio=AudioFacts(**{k: audio[k] for k in
-                                    ("file", "size", "duration", "mime", "sha256", "kind")})
-                if audio else None,
+                audio=AudioFacts(
+                    **{k: audio[k] for k in ("file", "size", "duration", "mime", "sha256",
+                                             "kind")},
+                    chapters=tuple(Chapter(**ch) for ch in audio.get("chapters", ())),
+                ) if audio else None,
             )
         except (KeyError, TypeError, AttributeError):
             raise ConfigError(Problem(path, f"entry for {slug!r} is incomplete",

@@ -207,6 +207,7 @@ class Episode:
     image: str | None = None
     speakers: tuple[Speaker, ...] = ()
     transcript_files: tuple[Path, ...] = ()
+    transcript_languages: tuple[str, ...] = ()  # declared in episode.toml, if any
     chapters_file: Path | None = None
     # Filled in by later stages:
     audio: AudioFacts | None = None
