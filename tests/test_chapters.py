@@ -196,6 +196,10 @@ title = "E"
 def test_load_prefers_the_file_and_raises_every_problem() -> None:
     embedded = (Chapter(0.0, "From audio"),)
     assert chapters.load(None, embedded, 30.0) == embedded
+    with pytest.raises(TranscriptError) as info:
+        chapters.load(None, embedded + (Chapter(0.0, "again"),), 30.0, audio="ep.mp3")
+    assert str(info.value) == ("ep.mp3: chapter 2 starts at the same time as chapter 1 (0:00)"
+                               "\n  hint: remove one of them or change its start")
     path = write("chapters.toml", '[[chapters]]\nstart = 40\ntitle = "late"\n')
     with pytest.raises(TranscriptError) as info:
         chapters.load(path, embedded, 30.0)

@@ -86,6 +86,12 @@ def test_vtt_without_header() -> None:
         "transcript.vtt:1: missing WEBVTT header (expected 'WEBVTT' as the first line)"]
 
 
+def test_vtt_header_glued_to_the_first_cue() -> None:
+    assert errors_of("transcript.vtt", "WEBVTT\n00:01.000 --> 00:02.000\nHi\n") == [
+        "transcript.vtt:2: no blank line between the WEBVTT header and the first cue "
+        "(expected an empty line after the header)"]
+
+
 def test_vtt_malformed_timestamps_and_empty_cues() -> None:
     text = ("WEBVTT\n\n00:01.000 --> 00:02.000\nok\n\n"
             "00:02,000 --> 00:03.000\nSRT comma\n\n"

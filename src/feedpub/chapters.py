@@ -267,13 +267,15 @@ def check(chapters: Sequence[Chapter], duration: float | None,
 
 
 def load(chapters_file: Path | None, embedded: Iterable[Chapter] = (),
-         duration: float | None = None) -> tuple[Chapter, ...]:
+         duration: float | None = None, audio: Path | str | None = None
+         ) -> tuple[Chapter, ...]:
     """The episode's chapters: its chapters file if it has one, else the audio's own.
 
+    ``audio`` names the audio file in messages about embedded chapters.
     Raises one TranscriptError listing every problem found.
     """
     chapters = read(chapters_file) if chapters_file else tuple(embedded)
-    problems = check(chapters, duration, chapters_file)
+    problems = check(chapters, duration, chapters_file or audio)
     if problems:
         raise TranscriptError(problems)
     return chapters

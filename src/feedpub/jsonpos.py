@@ -7,6 +7,7 @@ transcript is reported as ``transcript.json:4012`` rather than "somewhere".
 
 from __future__ import annotations
 
+import bisect
 import json
 import json.decoder
 import json.scanner
@@ -24,12 +25,14 @@ class LinedDict(dict[str, Any]):
 
 def _decoder(text: str) -> json.JSONDecoder:
     decoder = json.JSONDecoder()
+    # offsets of every newline, so a line number is a binary search, not a recount
+    newlines = [i for i, c in enumerate(text) if c == "\n"]
 
     def parse_object(s_and_end: tuple[str, int], *args: Any, **kwargs: Any) -> tuple[Any, int]:
-        s, end = s_and_end
+        end = s_and_end[1]
         obj, new_end = json.decoder.JSONObject(s_and_end, *args, **kwargs)
         lined = LinedDict(obj)
-        lined.line = s.count("\n", 0, end) + 1
+        lined.line = bisect.bisect_left(newlines, end) + 1
         return lined, new_end
 
     decoder.parse_object = parse_object  # type: ignore[assignment]

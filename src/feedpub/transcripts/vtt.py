@@ -56,6 +56,11 @@ def read(text: str, path: Path) -> list[Segment]:
     if not all_blocks or all_blocks[0].first != 1 or not HEADER.match(all_blocks[0].lines[0]):
         raise TranscriptError(Problem(path, "missing WEBVTT header", 1,
                                       expected="'WEBVTT' as the first line"))
+    stuck = next((n for n, line in enumerate(all_blocks[0].lines, start=1) if "-->" in line),
+                 None)
+    if stuck is not None:
+        problems.append(Problem(path, "no blank line between the WEBVTT header and the first "
+                                "cue", stuck, expected="an empty line after the header"))
     cue = 0
     for block in all_blocks[1:]:
         if is_skipped(block):
