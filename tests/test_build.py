@@ -38,6 +38,9 @@ def test_sample_show_parsed_back_with_lxml(sample_show: Path, tmp_path: Path) ->
     assert channel.find("atom:link[@rel='self']", NS).get("href") == \
         "https://feeds.trench-tech.fr/feed.xml"
     assert channel.findtext("itunes:explicit", namespaces=NS) == "false"
+    categories = [(c.get("text"), [s.get("text") for s in c])
+                  for c in channel.findall("itunes:category", NS)]
+    assert categories == [("Technology", []), ("Society & Culture", ["Philosophy"])]
     assert channel.findtext("podcast:guid", namespaces=NS) == \
         podcast_guid("https://feeds.trench-tech.fr/feed.xml")
     items = channel.findall("item")
@@ -180,3 +183,30 @@ def test_special_characters_survive(make_show, tmp_path: Path) -> None:
     assert item.findtext("title") == "Tom & Jerry <live> été 🎙"
     content = item.findtext("content:encoded", namespaces=NS)
     assert content == "<p>A ]]&gt; trap &amp; &lt;b&gt;raw&lt;/b&gt; html</p>"
+
+
+def test_sample_feed_passes_the_offline_rules(sample_show: Path) -> None:
+    from feedpub.validate import validate_bytes
+
+    findings = validate_bytes(build(sample_show).feed)
+    assert [f.severity for f in findings if f.severity != "info"] == []
+
+
+def test_build_refuses_a_feed_the_validator_rejects(make_show, tmp_path: Path) -> None:
+    # The config loader accepts any description; the feed rules know placeholders.
+    make_show.edit_show('description = "A show made by the test suite."',
+                        'description = "Lorem ipsum dolor sit amet"')
+    make_show.episode("ep")
+    with pytest.raises(BuildError) as info:
+        write_outputs(build(make_show.root), tmp_path / "out")
+    assert str(info.value).startswith(
+        "feed.xml (not written):6: [placeholder-text] the channel description 'Lorem ipsum "
+        "dolor sit amet' looks like a placeholder")
+    assert not (tmp_path / "out").exists()
+
+
+def test_validator_warnings_reach_the_build_result(make_show) -> None:
+    make_show.episode("ep", audio="ep.flac")  # Apple lists only MP3 and AAC for audio
+    warnings = build(make_show.root).warnings
+    assert warnings and all(w.severity == "warning" for w in warnings)
+    assert any("flac" in w.message.lower() for w in warnings)

@@ -9,7 +9,7 @@ previous feed exactly as it was.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +23,7 @@ from .feed import render_feed
 from .lock import Entry, Lock, load_lock
 from .media import fetch_for_probe, local_audio_path
 from .model import AudioFacts, Episode, Show
+from .validate import Finding, validate_bytes
 from .writefile import write_atomic
 
 Progress = Callable[[str], None]
@@ -40,6 +41,7 @@ class BuildResult:
     feed: bytes
     files: dict[str, bytes]  # companion files, by path relative to the output folder
     lock: Lock
+    warnings: list[Finding] = field(default_factory=list)  # from the offline feed rules
 
     def outputs(self, output: Path) -> dict[Path, bytes]:
         """Everything to write, feed.xml last."""
@@ -73,8 +75,15 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) 
     if problems:
         raise BuildError([p.relative_to(root) for p in problems])
     feed = render_feed(show, episodes)
+    findings = validate_bytes(feed, source=FEED_NAME)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise BuildError([Problem(f"{FEED_NAME} (not written)",
+                                  f"[{f.rule}] {f.message}", f.line, hint=f.hint)
+                          for f in errors])
     new_lock = Lock(lock.path, {e.slug: Entry(e.guid, e.audio) for e in episodes})
-    return BuildResult(show, episodes, feed, files, new_lock)
+    return BuildResult(show, episodes, feed, files, new_lock,
+                       [f for f in findings if f.severity == "warning"])
 
 
 def write_outputs(result: BuildResult, output: Path) -> list[Path]:

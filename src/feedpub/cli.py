@@ -73,6 +73,8 @@ def build(ctx: click.Context, output: Path | None, check: bool, update_lock: boo
         result = run_build(root, update_lock=update_lock, progress=progress_printer(not quiet))
     except FeedpubError as err:
         fail(err)
+    for warning in result.warnings:
+        click.echo(f"feedpub: warning: {warning}", err=True)
     if check:
         stale = stale_outputs(result, output)
         for path in stale:
@@ -145,5 +147,7 @@ def main() -> None:
         fail(err)
     except KeyboardInterrupt:
         sys.exit(int(ExitCode.INTERRUPTED))
+
+
 if __name__ == "__main__":
     main()

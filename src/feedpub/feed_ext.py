@@ -55,9 +55,11 @@ class ShowExtension(BaseExtension):
         sub(owner, ITUNES, "email", show.owner.email)
         sub(channel, ITUNES, "image", href=show.artwork)
         for cat in show.categories:
-            elem = sub(channel, ITUNES, "category", text=cat.name)
+            # Apple reads the name from the "text" attribute, not the element's content.
+            elem = sub(channel, ITUNES, "category")
+            elem.set("text", cat.name)
             if cat.sub:
-                sub(elem, ITUNES, "category", text=cat.sub)
+                sub(elem, ITUNES, "category").set("text", cat.sub)
         sub(channel, ITUNES, "explicit", truefalse(show.explicit))
         sub(channel, ITUNES, "type", show.type)
         sub(channel, PODCAST, "guid", show.podcast_guid)
