@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedpub import chapters
 from feedpub.errors import AudioError, TranscriptError
@@ -267,3 +269,27 @@ def test_unreadable_audio() -> None:
     with pytest.raises(AudioError) as info:
         chapters.from_audio(Path("fake.mp3"))
     assert str(info.value).startswith("fake.mp3: cannot read chapters: ")
+
+
+# ---------------------------------------------------------------- property test
+
+TITLES = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+
+
+@st.composite
+def chapter_lists(draw: st.DrawFn) -> tuple[Chapter, ...]:
+    starts = sorted(set(draw(st.lists(st.integers(0, 10_000_000), min_size=1, max_size=8))))
+    return tuple(Chapter(start=ms / 1000, title=draw(st.none() | TITLES.filter(bool)),
+                         url=draw(st.none() | st.just("https://example.org/a?b=1&c=<d>")),
+                         toc=draw(st.booleans())) for ms in starts)
+
+
+@settings(max_examples=100)
+@given(chapter_lists())
+def test_json_chapters_round_trip_and_stay_acceptable(got: tuple[Chapter, ...]) -> None:
+    text = chapters.write_json(got)
+    accept_like_partytime(json.loads(text))
+    path = Path("chapters.json")
+    path.write_text(text, encoding="utf-8")
+    assert chapters.read(path) == got
+    assert chapters.check(chapters.read(path), 10_001.0, path) == []

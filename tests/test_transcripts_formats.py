@@ -164,6 +164,16 @@ def test_declared_names_reach_json_and_html() -> None:
     assert "<cite>Sam O&#x27;Neil:</cite>\n<time>0:06</time>" in page
 
 
+def test_blank_lines_inside_a_json_body_do_not_break_cues() -> None:
+    t = parse(".json", json.dumps({"version": "1.0.0", "segments": [
+        {"speaker": "Ann", "startTime": 0, "endTime": 1, "body": "one\n\n  two \r\n\nthree"},
+        {"startTime": 1, "endTime": 2, "body": "four"}]}))
+    for writer in (vtt, srt):
+        assert cues(parse("." + writer.WRITER.name, writer.write(t))) == [
+            ("Ann", 0, 1000, "one\ntwo\nthree"), ("Ann" if writer is srt else None, 1000, 2000,
+                                                  "four")]
+
+
 def test_writer_for_picks_by_extension() -> None:
     assert transcripts.writer_for(Path("a.VTT")) is vtt.WRITER
     assert transcripts.writer_for(Path("a.txt")).name == "text"  # type: ignore[union-attr]

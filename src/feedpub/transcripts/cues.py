@@ -74,3 +74,11 @@ def parse_timing(line: str, number: int, cue: int, path: Path, pattern: re.Patte
 
 def clean_lines(lines: list[str]) -> str:
     return "\n".join(line.strip() for line in lines).strip()
+
+
+def payload(text: str) -> str:
+    """Text fit for a cue: SRT and VTT end a cue at a blank line, so blank lines must go.
+
+    A JSON body may hold ``"a\n\nb"``; as a cue that becomes ``"a\nb"``.
+    """
+    return "\n".join(line.strip() for line in lines_of(text) if line.strip())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import Problem, TranscriptError
 from ..model import Segment, Transcript
-from .cues import blocks, clean_lines, parse_timing
+from .cues import blocks, clean_lines, parse_timing, payload
 from .registry import Writer
 from .timefmt import stamp
 
@@ -82,7 +82,7 @@ def write(transcript: Transcript, title: str = "") -> str:
     previous: str | None = None
     for number, seg in enumerate(transcript.segments, start=1):
         assert seg.start is not None and seg.end is not None
-        text = seg.text
+        text = payload(seg.text)
         # Name the speaker when it changes, and also when the text itself starts like a
         # label, so a reader cannot mistake "Note: ..." for a new speaker.
         if seg.speaker and (seg.speaker != previous or split_speaker(text.split("\n")[0])):

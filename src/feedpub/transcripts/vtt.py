@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import Problem, TranscriptError
 from ..model import Segment, Transcript
-from .cues import Block, blocks, clean_lines, lines_of, parse_timing
+from .cues import Block, blocks, clean_lines, lines_of, parse_timing, payload
 from .registry import Writer
 from .timefmt import stamp
 
@@ -102,7 +102,7 @@ def write(transcript: Transcript, title: str = "") -> str:
     for number, seg in enumerate(transcript.segments, start=1):
         assert seg.start is not None and seg.end is not None
         # escape() turns "-->" into "--&gt;", which a cue's text may not contain raw.
-        body = escape(seg.text, quote=False)
+        body = escape(payload(seg.text), quote=False)
         if seg.speaker:
             body = f"<v {escape(seg.speaker, quote=False)}>{body}"
         out.append(f"{number}\n{stamp(seg.start)} --> {stamp(seg.end)}\n{body}\n")
