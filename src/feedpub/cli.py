@@ -140,6 +140,54 @@ def transcript_convert(src: Path, dst: Path, language: str | None) -> None:
                f"({writer.mime})")
 
 
+@cli.command()
+@click.argument("feed", required=False, default=None)
+@click.option("--offline", is_flag=True,
+              help="Only the rules that need no network (no media, artwork or CORS checks).")
+@click.option("--against", "against", metavar="URL_OR_FILE", default=None,
+              help="Compare with the published feed: lost episodes, changed guids, URLs, dates.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True,
+              help="Output: human text, JSON, or GitHub workflow annotations.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+              help="Seconds to wait for each connection and each read.")
+@click.option("--max-size", "max_size", type=click.IntRange(min=1), default=None,
+              help="Refuse feeds larger than this many bytes (default: 512 MiB).")
+@click.pass_context
+def validate(ctx: click.Context, feed: str | None, offline: bool, against: str | None,
+             fmt: str, strict: bool, timeout: float, max_size: int | None) -> None:
+    """Check a feed before upload: RSS, Apple, Podcasting 2.0 and the live URLs.
+
+    FEED is a path or an http(s) URL; default: public/feed.xml of the show.
+    Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage.
+
+    Example: feedpub validate --offline --format github public/feed.xml
+    """
+    import os
+
+    from .validate.output import render
+    from .validate.runner import RunOptions, is_url, run
+    from .validate.xmlsafe import DEFAULT_MAX_SIZE
+
+    if feed is None:
+        feed = str(show_root(ctx) / "public" / "feed.xml")
+        if not Path(feed).is_file():
+            click.echo(f"feedpub: error: {feed} does not exist\n"
+                       "  hint: run 'feedpub build' first, or name a feed file or URL", err=True)
+            sys.exit(int(ExitCode.USAGE))
+    elif not is_url(feed) and not Path(feed).is_file():
+        click.echo(f"feedpub: error: {feed}: no such file (FEED is a path or an http(s) URL)",
+                   err=True)
+        sys.exit(int(ExitCode.USAGE))
+    options = RunOptions(offline=offline, against=against, timeout=timeout,
+                         max_size=max_size or DEFAULT_MAX_SIZE)
+    report = run(feed, options)
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render(report, fmt, color=color))
+    sys.exit(int(ExitCode.CONTENT if report.failed(strict) else ExitCode.OK))
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

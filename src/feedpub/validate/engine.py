@@ -33,11 +33,20 @@ def validate_bytes(data: bytes, *, source: str = "feed.xml", now: datetime | Non
     ``max_size`` refuses larger input before parsing; ``size_warning`` is the
     size above which ``feed-too-large`` is reported.
     """
+    return analyse(data, source=source, now=now, max_size=max_size,
+                   size_warning=size_warning)[0]
+
+
+def analyse(data: bytes, *, source: str = "feed.xml", now: datetime | None = None,
+            max_size: int = DEFAULT_MAX_SIZE,
+            size_warning: int = rules_sanity.FEED_SIZE_WARNING,
+            ) -> tuple[list[Finding], etree._Element | None]:
+    """Like :func:`validate_bytes`, also returning the parsed root for online checks."""
     out = Collector(source)
     root = parse(data, out, max_size)
     if root is not None:
         check_tree(root, out, now=now, size=len(data), size_warning=size_warning)
-    return list(out)
+    return list(out), root
 
 
 def validate_file(path: str | Path, *, now: datetime | None = None,

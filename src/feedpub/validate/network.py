@@ -1,0 +1,202 @@
+"""HTTP plumbing for the online checks: hop-by-hop redirects, bounded downloads.
+
+Redirects are followed by hand (never by requests) so each hop can be checked:
+plain http, a shut-down analytics prefix, a loop, too many hops.  Every
+request has a timeout, and downloads stop at a size cap and a deadline, so a
+slow or huge server cannot hang a CI job.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from .. import __version__
+from .data import DEAD_REDIRECTORS
+from .findings import Collector
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+@dataclass(frozen=True)
+class NetOptions:
+    """Knobs for the online checks (``--timeout``, ``--max-size``)."""
+
+    timeout: float = 10.0  # seconds, per connect and per read
+    workers: int = 8  # parallel requests
+    max_hops: int = 5  # redirects followed before giving up
+    max_download: int = 20 * 1024 * 1024  # artwork, transcripts, chapters
+    max_feed: int = 512 * 1024 * 1024  # a fetched feed
+    user_agent: str = f"feedpub-validate/{__version__} (+https://pypi.org/project/feedpub/)"
+
+
+@dataclass
+class Where:
+    """Where a finding about a URL should point: the feed line that names it."""
+
+    out: Collector
+    url: str
+    line: int | None = None
+    what: str = "URL"
+
+    def error(self, rule: str, message: str, hint: str | None = None) -> None:
+        self.out.error(rule, f"{self.what} {self.url}: {message}", hint=hint, line=self.line,
+                       url=self.url)
+
+    def warn(self, rule: str, message: str, hint: str | None = None) -> None:
+        self.out.warn(rule, f"{self.what} {self.url}: {message}", hint=hint, line=self.line,
+                      url=self.url)
+
+    def info(self, rule: str, message: str, hint: str | None = None) -> None:
+        self.out.info(rule, f"{self.what} {self.url}: {message}", hint=hint, line=self.line,
+                      url=self.url)
+
+
+@dataclass
+class Hops:
+    """The answer at the end of a redirect chain, plus the chain itself."""
+
+    response: requests.Response
+    chain: list[str] = field(default_factory=list)
+
+    @property
+    def final_url(self) -> str:
+        return self.chain[-1]
+
+
+_local = threading.local()
+
+
+def session() -> requests.Session:
+    """One session per worker thread (requests sessions are not thread-safe)."""
+    s: requests.Session | None = getattr(_local, "session", None)
+    if s is None:
+        s = _local.session = requests.Session()
+    return s
+
+
+def dead_redirector(url: str) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    for dead in DEAD_REDIRECTORS:
+        if host == dead or host.endswith("." + dead):
+            return dead
+    return None
+
+
+def follow(method: str, where: Where, opts: NetOptions,
+           headers: dict[str, str] | None = None, report_http: bool = True) -> Hops | None:
+    """Send ``method`` and follow redirects by hand, checking every hop.
+
+    Returns the final (non-redirect) response with its body unread, or None
+    after reporting why there is none.
+    """
+    hdrs = {"User-Agent": opts.user_agent, **(headers or {})}
+    chain: list[str] = []
+    current = where.url
+    warned_http = False
+    for _ in range(opts.max_hops + 1):
+        dead = dead_redirector(current)
+        if dead is not None:
+            where.error("dead-redirector", f"goes through {dead}, which has shut down; every "
+                        f"request to {current} fails",
+                        "remove the analytics prefix from your host's settings and rebuild")
+            return None
+        if current in chain:
+            where.error("http-redirect", "redirect loop: " + " -> ".join(chain + [current]))
+            return None
+        if report_http and current.startswith("http:") and not warned_http:
+            where.warn("https", f"{'redirects to ' if chain else ''}plain http ({current})",
+                       "serve every hop over https; apps block mixed content")
+            warned_http = True
+        chain.append(current)
+        try:
+            resp = session().request(method, current, headers=hdrs, allow_redirects=False,
+                                     timeout=(opts.timeout, opts.timeout), stream=True)
+        except requests.Timeout:
+            where.error("http-unreachable", f"no answer within {opts.timeout:g} s ({method} "
+                        f"{current})", "a slow host makes apps give up; check the server")
+            return None
+        except requests.RequestException as err:
+            where.error("http-unreachable", f"{method} {current} failed: {_short(err)}")
+            return None
+        if resp.status_code in REDIRECTS:
+            location = resp.headers.get("Location")
+            resp.close()
+            if not location:
+                where.error("http-redirect", f"{resp.status_code} redirect without a Location "
+                            f"header at {current}")
+                return None
+            current = urljoin(current, location)
+            continue
+        return Hops(resp, chain)
+    where.error("http-redirect", f"more than {opts.max_hops} redirects: "
+                + " -> ".join(chain + [current]),
+                "apps stop following after a few hops; link to the final URL or shorten "
+                "the prefix chain")
+    return None
+
+
+def _short(err: Exception) -> str:
+    text = str(err)
+    return text if len(text) < 160 else text[:157] + "..."
+
+
+def read_body(resp: requests.Response, limit: int, deadline: float,
+              decode: bool = True) -> tuple[bytes, str | None]:
+    """Read at most ``limit`` bytes before ``deadline``; (body, problem or None)."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in resp.raw.stream(65536, decode_content=decode):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return b"".join(chunks), f"larger than {limit:,} bytes"
+            if time.monotonic() > deadline:
+                return b"".join(chunks), "download too slow"
+    except (requests.RequestException, OSError, Exception) as err:  # urllib3 errors vary
+        return b"".join(chunks), f"download failed: {_short(err)}"
+    finally:
+        resp.close()
+    return b"".join(chunks), None
+
+
+def base_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+@dataclass
+class Fetched:
+    """A fetched document (feed or --against feed)."""
+
+    url: str
+    data: bytes | None
+    content_type: str
+    final_url: str = ""
+    status: int = 0
+
+
+def fetch(url: str, out: Collector, opts: NetOptions, what: str = "feed",
+          limit: int | None = None) -> Fetched:
+    """GET a document with checked redirects; problems go to ``out``."""
+    where = Where(out, url, None, what)
+    hops = follow("GET", where, opts, {"Accept": "application/rss+xml, application/xml;q=0.9, "
+                                                 "text/xml;q=0.8, */*;q=0.1"})
+    if hops is None:
+        return Fetched(url, None, "")
+    resp = hops.response
+    ctype = resp.headers.get("Content-Type", "")
+    if resp.status_code >= 400:
+        where.error("http-status", f"answered {resp.status_code} {resp.reason}")
+        resp.close()
+        return Fetched(url, None, ctype, hops.final_url, resp.status_code)
+    deadline = time.monotonic() + max(opts.timeout * 10, 30.0)
+    body, problem = read_body(resp, limit or opts.max_feed, deadline)
+    if problem:
+        where.error("xml-too-large" if "larger" in problem else "http-unreachable", problem)
+        return Fetched(url, None, ctype, hops.final_url, resp.status_code)
+    return Fetched(url, body, ctype, hops.final_url, resp.status_code)

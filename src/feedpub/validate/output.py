@@ -1,0 +1,77 @@
+"""Render a report as text (people), JSON (tools) or GitHub workflow annotations (CI)."""
+
+from __future__ import annotations
+
+import json
+
+from .findings import Finding, Report
+
+FORMATS = ("text", "json", "github")
+
+
+def render(report: Report, fmt: str = "text", color: bool = False) -> str:
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "github":
+        return render_github(report)
+    return render_text(report, color)
+
+
+def summary(report: Report) -> str:
+    info = report.count("info")
+    parts = [f"{report.errors} error{'s' * (report.errors != 1)}",
+             f"{report.warnings} warning{'s' * (report.warnings != 1)}"]
+    if info:
+        parts.append(f"{info} info")
+    return ", ".join(parts)
+
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+
+
+def render_text(report: Report, color: bool = False) -> str:
+    lines = []
+    for f in report.sorted():
+        text = str(f)
+        if color:
+            text = text.replace(f"{f.severity} [", f"{_COLORS[f.severity]}{f.severity}\033[0m [",
+                                1)
+        lines.append(text)
+    lines.append(f"{report.source}: {summary(report)}")
+    return "\n".join(lines)
+
+
+def render_json(report: Report) -> str:
+    return json.dumps({
+        "source": report.source,
+        "summary": {"errors": report.errors, "warnings": report.warnings,
+                    "info": report.count("info")},
+        "findings": [f.as_dict() for f in report.sorted()],
+    }, indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(f: Finding) -> str:
+    """One ``::error file=…,line=…,title=…::message`` workflow command."""
+    level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity]
+    props = []
+    if f.source and not f.source.startswith(("http://", "https://")):
+        props.append(f"file={_escape_property(f.source)}")
+    if f.line is not None:
+        props.append(f"line={f.line}")
+    props.append(f"title={_escape_property(f.rule)}")
+    message = f.message + (f"\nhint: {f.hint}" if f.hint else "")
+    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def render_github(report: Report) -> str:
+    lines = [annotation(f) for f in report.sorted()]
+    lines.append(f"{report.source}: {summary(report)}")
+    return "\n".join(lines)

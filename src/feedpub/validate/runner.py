@@ -1,0 +1,120 @@
+"""One validation run as the CLI does it: load, offline rules, online checks, history.
+
+Kept out of ``cli.py`` so the command stays thin and the whole run is usable
+from Python (``run("public/feed.xml", offline=True)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .compare import compare_feeds
+from .engine import analyse
+from .findings import Collector, Finding, Report
+from .netchecks import check_feed_urls
+from .network import NetOptions, base_type, fetch
+from .rules_rss import self_url
+from .view import Node
+from .xmlsafe import DEFAULT_MAX_SIZE, declared_encoding
+
+XML_TYPES = ("application/rss+xml", "application/xml", "text/xml", "application/atom+xml",
+             "application/x-rss+xml")
+
+
+def is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    offline: bool = False
+    against: str | None = None
+    max_size: int = DEFAULT_MAX_SIZE
+    timeout: float = 10.0
+    workers: int = 8
+    now: datetime | None = None
+
+
+def _load(feed: str, opts: RunOptions, net: NetOptions,
+          out: Collector) -> tuple[bytes | None, str]:
+    """The feed's bytes (from a file or URL) and the Content-Type it was served with."""
+    if is_url(feed):
+        got = fetch(feed, out, net)
+        if got.data is None:
+            return None, got.content_type
+        _check_feed_type(got.content_type, got.data, out)
+        return got.data, got.content_type
+    path = Path(feed)
+    size = path.stat().st_size
+    if size > opts.max_size:
+        out.error("xml-too-large", f"the feed is {size:,} bytes, over the {opts.max_size:,}-"
+                  "byte limit; it was not read", hint="raise the limit with --max-size")
+        return None, ""
+    return path.read_bytes(), ""
+
+
+def _check_feed_type(content_type: str, data: bytes, out: Collector) -> None:
+    served = base_type(content_type)
+    if served in ("text/html", "application/xhtml+xml"):
+        out.error("content-type", f"the feed is served as {served}",
+                  hint="serve feed.xml as application/rss+xml (or application/xml)")
+    elif served not in XML_TYPES:
+        out.warn("content-type", f"the feed is served as {served or 'no Content-Type'}, not "
+                 "an XML type", hint="serve feed.xml as application/rss+xml")
+    charset = ""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    declared = (declared_encoding(data) or "utf-8").lower()
+    if charset and charset.replace("_", "-") not in (declared, declared.replace("utf8", "utf-8")):
+        out.warn("xml-encoding", f"HTTP says charset={charset} but the XML declares {declared}",
+                 line=1, hint="make the server's charset match the file (UTF-8)")
+
+
+def run(feed: str, opts: RunOptions) -> Report:
+    """Validate ``feed`` (path or URL) and return every finding."""
+    net = NetOptions(timeout=opts.timeout, workers=opts.workers, max_feed=opts.max_size)
+    source = feed
+    out = Collector(source)
+    data, _ = _load(feed, opts, net, out)
+    findings: list[Finding] = list(out)
+    if data is None:
+        return Report(source, findings)
+    found, root = analyse(data, source=source, now=opts.now, max_size=opts.max_size)
+    findings += found
+    if root is None:
+        return Report(source, findings)
+    if is_url(feed):
+        channel = root.find("channel")
+        href = self_url(Node(channel)) if channel is not None else None
+        if href and href.rstrip("/") != feed.rstrip("/"):
+            extra = Collector(source)
+            extra.warn("atom-self", f'atom:link rel="self" is {href} but the feed was fetched '
+                       f"from {feed}", hint="the self link must be the feed's public URL")
+            findings += extra
+    if not opts.offline:
+        findings += check_feed_urls(root, net, source)
+    if opts.against:
+        findings += _against(root, opts, net, source)
+    return Report(source, findings)
+
+
+def _against(root: object, opts: RunOptions, net: NetOptions, source: str) -> list[Finding]:
+    out = Collector(source)
+    if is_url(opts.against or ""):
+        got = fetch(opts.against or "", out, net, what="published feed")
+        if got.data is None:
+            return [Finding(f.severity, "against-unusable", f.message, f.line, f.hint,
+                            f.source, f.url) if f.severity == "error" else f for f in out]
+        return list(out) + compare_feeds(root, got.data, source=source,  # type: ignore[arg-type]
+                                         against=opts.against or "",
+                                         content_type=got.content_type, max_size=opts.max_size)
+    path = Path(opts.against or "")
+    if not path.is_file():
+        out.error("against-unusable", f"--against {path}: no such file")
+        return list(out)
+    return compare_feeds(root, path.read_bytes(), source=source,  # type: ignore[arg-type]
+                         against=str(path), max_size=opts.max_size)
