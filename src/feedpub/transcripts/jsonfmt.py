@@ -77,7 +77,7 @@ def read_segment(item: Any, n: int, path: Path, problems: list[Problem]) -> Segm
         problems.append(Problem(path, f"segment {n}: speaker must be a string", line))
     if len(problems) > found:
         return None
-    assert isinstance(body, str)
+    assert isinstance(body, str) and start is not None
     return Segment(text=body.strip(), speaker=(speaker or "").strip() or None,
                    start=float(start), end=None if end is None else float(end), line=line)
 
