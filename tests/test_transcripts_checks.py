@@ -140,6 +140,7 @@ def test_json_bad_segments_are_located_by_line() -> None:
     {"startTime": 4, "endTime": 5},
     {"startTime": 5, "endTime": 6, "body": "  "},
     {"startTime": 6, "endTime": 7, "body": 42, "speaker": 3},
+    {"startTime": -1, "endTime": 7, "body": "negative"},
     "text"
   ]
 }"""
@@ -155,7 +156,9 @@ def test_json_bad_segments_are_located_by_line() -> None:
         "transcript.json:9: segment 6: body must be a string "
         "(expected the spoken text as a string)",
         "transcript.json:9: segment 6: speaker must be a string",
-        'transcript.json: segment 7 is not an object (expected {"startTime": 0.0, "body": "..."})',
+        "transcript.json:10: segment 7: startTime must be a number of seconds, not -1 "
+        "(expected seconds as a number, e.g. 12.5)",
+        'transcript.json: segment 8 is not an object (expected {"startTime": 0.0, "body": "..."})',
     ]
 
 
