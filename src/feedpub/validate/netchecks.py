@@ -217,6 +217,9 @@ def inspect_image(body: bytes, url: str, content_type: str | None, where: Where)
     """Apple's artwork rules on the real file: format, extension, size, colour, alpha."""
     from PIL import Image, UnidentifiedImageError
 
+    if len(body) > ARTWORK_BYTES_WARNING:
+        where.warn("artwork-bytes", f"is {len(body) / 1024:.0f} KB; keep artwork under 512 KB",
+                   "large art loads slowly in apps; re-compress it")
     try:
         img = Image.open(io.BytesIO(body))  # reads the header only; no decode
     except (UnidentifiedImageError, OSError):
@@ -247,9 +250,6 @@ def inspect_image(body: bytes, url: str, content_type: str | None, where: Where)
                     "flatten the image onto a background and save without transparency")
     elif img.mode not in ("RGB", "P", "YCbCr"):
         where.warn("artwork-color", f"uses colour mode {img.mode}; Apple expects RGB")
-    if len(body) > ARTWORK_BYTES_WARNING:
-        where.warn("artwork-bytes", f"is {len(body) / 1024:.0f} KB; keep artwork under 512 KB",
-                   "large art loads slowly in apps; re-compress it")
 
 
 def check_text_file(t: Target, out: Collector, opts: NetOptions) -> None:

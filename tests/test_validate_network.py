@@ -1,0 +1,262 @@
+"""Online checks against a real HTTP server on 127.0.0.1 that misbehaves on purpose."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+
+import pytest
+from PIL import Image
+
+from feedpub.validate.netchecks import Target, check_targets
+from feedpub.validate.network import NetOptions
+from feedpub.validate.runner import RunOptions, run
+from validate_feeds import NOW, make_feed, make_item
+from validate_httpserver import Resource, Server, image_bytes, running
+
+OPTS = NetOptions(timeout=0.3, workers=4)
+AUDIO = os.urandom(4096)
+VTT = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Ada>Hello\n"
+CHAPTERS = b'{"version": "1.2.0", "chapters": [{"startTime": 0}, {"startTime": 60}]}'
+CORS = {"Access-Control-Allow-Origin": "*"}
+
+
+@pytest.fixture(scope="module")
+def http_server() -> Iterator[Server]:
+    with running() as server:
+        add = server.add
+        add("/media/good.mp3", Resource(AUDIO, "audio/mpeg"))
+        add("/media/norange.mp3", Resource(AUDIO, "audio/mpeg", ranges="ignore"))
+        add("/media/fake.mp3", Resource(AUDIO, "audio/mpeg", ranges="fake"))
+        add("/media/gzip.mp3", Resource(AUDIO, "audio/mpeg", gzip=True))
+        add("/media/octet.mp3", Resource(AUDIO, "application/octet-stream"))
+        add("/media/m4a-as-mpeg.m4a", Resource(AUDIO, "audio/mpeg"))
+        add("/media/nohead.mp3", Resource(AUDIO, "audio/mpeg", head_status=405))
+        add("/media/slow.mp3", Resource(AUDIO, "audio/mpeg", delay=1.0))
+        server.redirect("/loop/a", server.url("/loop/b"))
+        server.redirect("/loop/b", server.url("/loop/a"))
+        # analytics prefix chain: OP3 -> podtrac-like -> file
+        server.redirect("/op3/e/pt/media/good.mp3", server.url("/pt/media/good.mp3"))
+        server.redirect("/pt/media/good.mp3", server.url("/media/good.mp3"), status=301)
+        for n in range(8):
+            server.redirect(f"/hop/{n}", server.url(f"/hop/{n + 1}"))
+        server.redirect("/to-chartable", "https://chrt.fm/track/ABC123/media/good.mp3")
+        add("/tr/ok.vtt", Resource(VTT, "text/vtt", headers=CORS))
+        add("/tr/nocors.vtt", Resource(VTT, "text/vtt"))
+        add("/tr/plain.vtt", Resource(VTT, "text/plain", headers=CORS))
+        add("/tr/broken.vtt", Resource(b"hello world", "text/vtt", headers=CORS))
+        add("/ch/ok.json", Resource(CHAPTERS, "application/json+chapters", headers=CORS))
+        add("/ch/bad.json", Resource(b'{"chapters": 3}', "application/json", headers=CORS))
+        add("/art/good.jpg", Resource(image_bytes(), "image/jpeg"))
+        add("/art/good.png", Resource(image_bytes(fmt="PNG"), "image/png"))
+        add("/art/cmyk.jpg", Resource(image_bytes(mode="CMYK"), "image/jpeg"))
+        add("/art/tall.jpg", Resource(image_bytes((1400, 1600)), "image/jpeg"))
+        add("/art/small.jpg", Resource(image_bytes((1000, 1000)), "image/jpeg"))
+        add("/art/huge.jpg", Resource(image_bytes((3200, 3200)), "image/jpeg"))
+        add("/art/alpha.png", Resource(image_bytes(mode="RGBA", fmt="PNG"), "image/png"))
+        add("/art/webp.png", Resource(image_bytes(fmt="WEBP"), "image/png"))
+        add("/art/png-as.jpg", Resource(image_bytes(fmt="PNG"), "image/jpeg"))
+        add("/art/noise.png", Resource(os.urandom(600_000), "image/png"))
+        add("/art/heavy.jpg", Resource(noisy_jpeg(), "image/jpeg"))
+        yield server
+
+
+def noisy_jpeg() -> bytes:
+    """A valid 1400x1400 RGB JPEG that is too heavy (random pixels do not compress)."""
+    img = Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=90)
+    assert len(buf.getvalue()) > 512 * 1024
+    return buf.getvalue()
+
+
+def rules(findings: list, severity: str | None = None) -> set[str]:
+    """Rule ids found, ignoring the plain-http warning every loopback URL earns."""
+    return {f.rule for f in findings if f.rule != "https"
+            and (severity is None or f.severity == severity)}
+
+
+def media(server: Server, path: str, length: int = len(AUDIO),
+          mime: str = "audio/mpeg") -> list:
+    return check_targets([Target("media", server.url(path), 7, mime, length)], OPTS, "feed.xml")
+
+
+def test_good_media_is_clean_apart_from_plain_http(http_server: Server) -> None:
+    found = media(http_server, "/media/good.mp3")
+    assert rules(found) == set()
+    assert {f.rule for f in found} == {"https"}
+    assert found[0].severity == "warning" and found[0].line == 7
+
+
+def test_wrong_declared_length(http_server: Server) -> None:
+    found = media(http_server, "/media/good.mp3", length=len(AUDIO) + 5)
+    assert rules(found) == {"enclosure-length"}
+    assert "4,096 bytes" in found[-1].message and found[-1].line == 7
+
+
+def test_404(http_server: Server) -> None:
+    found = media(http_server, "/media/missing.mp3")
+    assert rules(found, "error") == {"http-status"}
+    assert "404" in found[-1].message
+
+
+def test_no_range_support(http_server: Server) -> None:
+    found = media(http_server, "/media/norange.mp3")
+    assert rules(found) == {"http-range"}
+    assert "answered 200" in [f for f in found if f.rule == "http-range"][0].message
+
+
+def test_fake_206_with_wrong_total(http_server: Server) -> None:
+    found = media(http_server, "/media/fake.mp3")
+    assert rules(found) == {"http-range"}
+    assert "fake" in [f for f in found if f.rule == "http-range"][0].message
+
+
+def test_gzip_encoded_media(http_server: Server) -> None:
+    found = media(http_server, "/media/gzip.mp3")
+    assert "content-encoding" in rules(found, "error")
+
+
+def test_octet_stream_media(http_server: Server) -> None:
+    assert rules(media(http_server, "/media/octet.mp3"), "error") == {"content-type"}
+
+
+def test_media_type_differs_from_feed(http_server: Server) -> None:
+    found = media(http_server, "/media/m4a-as-mpeg.m4a", mime="audio/x-m4a")
+    assert rules(found) == {"content-type"}
+    assert all(f.severity == "warning" for f in found)
+
+
+def test_head_not_allowed(http_server: Server) -> None:
+    assert rules(media(http_server, "/media/nohead.mp3")) == {"http-head"}
+
+
+def test_slow_server_times_out(http_server: Server) -> None:
+    found = media(http_server, "/media/slow.mp3")
+    assert rules(found) == {"http-unreachable"}
+    assert "0.3 s" in found[-1].message
+
+
+def test_redirect_loop(http_server: Server) -> None:
+    found = media(http_server, "/loop/a")
+    assert rules(found) == {"http-redirect"}
+    assert "loop" in found[0].message or "loop" in found[-1].message
+
+
+def test_prefix_chain_is_followed_and_checked(http_server: Server) -> None:
+    found = media(http_server, "/op3/e/pt/media/good.mp3")
+    assert rules(found) == set()
+    paths = [p for m, p, _ in http_server.requests if p.startswith(("/op3/", "/pt/"))]
+    assert "/op3/e/pt/media/good.mp3" in paths and "/pt/media/good.mp3" in paths
+
+
+def test_too_many_hops(http_server: Server) -> None:
+    found = media(http_server, "/hop/0")
+    assert rules(found) == {"http-redirect"}
+    assert "more than 5 redirects" in found[-1].message
+
+
+def test_dead_chartable_prefix(http_server: Server) -> None:
+    found = media(http_server, "/to-chartable")
+    assert rules(found) == {"dead-redirector"}
+    direct = check_targets([Target("media", "https://chrt.fm/track/X/example.org/a.mp3", 3,
+                                   "audio/mpeg", 10)], OPTS, "feed.xml")
+    assert [f.rule for f in direct] == ["dead-redirector"]
+
+
+def text_file(server: Server, kind: str, path: str, mime: str) -> list:
+    return check_targets([Target(kind, server.url(path), 9, mime)], OPTS, "feed.xml")
+
+
+def test_transcript_ok(http_server: Server) -> None:
+    assert rules(text_file(http_server, "transcript", "/tr/ok.vtt", "text/vtt")) == set()
+
+
+def test_transcript_without_cors(http_server: Server) -> None:
+    found = text_file(http_server, "transcript", "/tr/nocors.vtt", "text/vtt")
+    assert rules(found) == {"cors"}
+    assert [f.severity for f in found if f.rule == "cors"] == ["warning"]
+
+
+def test_transcript_wrong_content_type(http_server: Server) -> None:
+    assert rules(text_file(http_server, "transcript", "/tr/plain.vtt", "text/vtt")) == {
+        "content-type"}
+
+
+def test_transcript_not_webvtt(http_server: Server) -> None:
+    found = text_file(http_server, "transcript", "/tr/broken.vtt", "text/vtt")
+    assert rules(found) == {"transcript-content"}
+
+
+def test_chapters(http_server: Server) -> None:
+    ok = text_file(http_server, "chapters", "/ch/ok.json", "application/json+chapters")
+    assert rules(ok) == set()
+    bad = text_file(http_server, "chapters", "/ch/bad.json", "application/json+chapters")
+    assert rules(bad) == {"chapters-content"}
+
+
+def artwork(server: Server, path: str) -> list:
+    return check_targets([Target("artwork", server.url(path), 4)], OPTS, "feed.xml")
+
+
+@pytest.mark.parametrize("path", ["/art/good.jpg", "/art/good.png"])
+def test_good_artwork(http_server: Server, path: str) -> None:
+    assert rules(artwork(http_server, path)) == set()
+
+
+@pytest.mark.parametrize("path, rule, words", [
+    ("/art/cmyk.jpg", "artwork-color", "CMYK"),
+    ("/art/alpha.png", "artwork-color", "alpha"),
+    ("/art/tall.jpg", "artwork-size", "not square"),
+    ("/art/small.jpg", "artwork-size", "1000x1000"),
+    ("/art/huge.jpg", "artwork-size", "3200x3200"),
+    ("/art/webp.png", "artwork-format", "WEBP"),
+    ("/art/png-as.jpg", "artwork-format", "PNG file behind a .jpg"),
+    ("/art/noise.png", "artwork-format", "not a readable image"),
+])
+def test_bad_artwork(http_server: Server, path: str, rule: str, words: str) -> None:
+    found = [f for f in artwork(http_server, path) if f.rule == rule]
+    assert found and found[0].severity == "error" and found[0].line == 4
+    assert words in found[0].message
+
+
+def test_oversized_artwork_file(http_server: Server) -> None:
+    found = artwork(http_server, "/art/heavy.jpg")
+    assert rules(found) == {"artwork-bytes"}
+    assert found[-1].severity == "warning"
+
+
+def test_whole_feed_online(http_server: Server, tmp_path) -> None:
+    """End to end: a feed naming loopback URLs, served as a URL, all checks on."""
+    base = http_server.base
+    items = make_item(1, enclosure=f'<enclosure url="{base}/media/good.mp3" '
+                      f'length="{len(AUDIO)}" type="audio/mpeg"/>', transcript=False,
+                      extra=f'<podcast:transcript url="https://127.0.0.1:1/x.vtt" '
+                      'type="text/vtt"/>\n')
+    items += make_item(2, enclosure=f'<enclosure url="{base}/media/norange.mp3" '
+                       f'length="{len(AUDIO)}" type="audio/mpeg"/>', transcript=False)
+    feed = make_feed(items=items, artwork=f"{base}/art/cmyk.jpg",
+                     feed_url=f"{base}/feed.xml")
+    http_server.add("/feed.xml", Resource(feed.encode(), "application/rss+xml"))
+    report = run(f"{base}/feed.xml", RunOptions(timeout=0.3, now=NOW))
+    found = {(f.rule, f.line) for f in report.findings}
+    lines = feed.splitlines()
+    enc_line = next(i for i, l in enumerate(lines, 1) if "norange.mp3" in l)
+    art_line = next(i for i, l in enumerate(lines, 1) if "itunes:image" in l)
+    assert ("http-range", enc_line) in found
+    assert ("artwork-color", art_line) in found
+    assert any(f.rule == "http-unreachable" for f in report.findings)  # nothing on port 1
+    offline = run(f"{base}/feed.xml", RunOptions(timeout=0.3, now=NOW, offline=True))
+    assert not {"http-range", "artwork-color"} & {f.rule for f in offline.findings}
+
+
+def test_feed_served_as_html(http_server: Server) -> None:
+    http_server.add("/html-feed.xml", Resource(make_feed().encode(), "text/html"))
+    report = run(http_server.url("/html-feed.xml"), RunOptions(offline=True, now=NOW))
+    assert ("content-type", "error") in {(f.rule, f.severity) for f in report.findings}
+
+
+def test_feed_url_404(http_server: Server) -> None:
+    report = run(http_server.url("/nope.xml"), RunOptions(offline=True, now=NOW))
+    assert [f.rule for f in report.findings] == ["https", "http-status"]
