@@ -78,8 +78,9 @@ def _check_encoding(data: bytes, out: Collector) -> bool:
     return True
 
 
-def _syntax_error(err: etree.XMLSyntaxError, out: Collector) -> None:
-    entries = [e for e in err.error_log if e.level >= etree.ErrorLevels.ERROR][:5]
+def _syntax_error(err: etree.XMLSyntaxError, log: etree._ListErrorLog, out: Collector) -> None:
+    # the parser's own log: err.error_log can also hold earlier parses' messages
+    entries = [e for e in log if e.level >= etree.ErrorLevels.ERROR][:5]
     if not entries:
         out.error("xml-malformed", str(err), line=err.lineno or None)
         return
@@ -117,20 +118,35 @@ def parse(data: bytes, out: Collector,
         return None
     if not _check_encoding(data, out):
         return None
+    if _declares_entities(data):
+        _refuse_entities(out)
+        return None
+    parser = make_parser()
     try:
-        root = etree.fromstring(data, make_parser())
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
-        _syntax_error(err, out)
+        _syntax_error(err, parser.error_log, out)
         return None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype:
         dtd = docinfo.internalDTD
         declares = dtd is not None and any(True for _ in dtd.iterentities())
-        if declares or b"<!ENTITY" in data:
-            out.error("xml-entities",
-                      "the DOCTYPE declares entities; they were not expanded and the "
-                      "feed was not checked further (entity bombs and external entities "
-                      "are an attack on feed readers)", line=1,
-                      hint="remove the <!DOCTYPE ...> block; RSS needs no DTD")
+        if declares:
+            _refuse_entities(out)
             return None
     return root
+
+
+def _declares_entities(data: bytes) -> bool:
+    """A DOCTYPE with <!ENTITY before the root element (checked before libxml2 sees it)."""
+    start = data.find(b"<!DOCTYPE")
+    if start < 0:
+        return False
+    root = data.find(b"<rss", start)
+    return data.find(b"<!ENTITY", start, root if root >= 0 else len(data)) >= 0
+
+
+def _refuse_entities(out: Collector) -> None:
+    out.error("xml-entities", "the DOCTYPE declares entities; the feed was not parsed "
+              "(entity bombs and external entities are attacks on feed readers)", line=1,
+              hint="remove the <!DOCTYPE ...> block; RSS needs no DTD")
