@@ -121,3 +121,12 @@ def test_chapters_file_beyond_the_audio(make_show) -> None:
     with pytest.raises(BuildError) as info:
         build(make_show.root)
     assert str(info.value).startswith("episodes/ep/chapters.toml:6: chapter 2 starts at 0:09, after the end of the audio (0:05.")
+
+
+def test_timed_source_wins_over_untimed_in_the_same_language(make_show, tmp_path: Path) -> None:
+    folder = make_show.episode("both", seconds=16)
+    write_timed_srt(folder, "transcript.srt")
+    (folder / "transcript.txt").write_text("Speaker #0\nUntimed words.\n", encoding="utf-8")
+    publish(make_show.root, tmp_path / "out")
+    html = (tmp_path / "out" / "both" / "transcript.fr.html").read_text(encoding="utf-8")
+    assert "<time>0:00</time>" in html and "Untimed words." not in html

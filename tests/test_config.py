@@ -103,7 +103,7 @@ role = "host"
         "podcast.toml:19: podcast.guid: 'not-a-uuid' is not a UUID (expected a UUID (8-4-4-4-12 hex))",
         "podcast.toml:22: podcast.funding.0.url: '/donate' is not an absolute URL (expected an "
         "address starting with https://)",
-        "podcast.toml: podcast.persons.0.name is missing (expected the person's name)",
+        "podcast.toml:24: podcast.persons.0.name is missing (expected the person's name)",
     ]
 
 
@@ -116,7 +116,7 @@ role = "host"
     ('guid = ""\n', "episodes/ep/episode.toml:4: guid: is empty (expected a permanent unique id)"),
     ('explicit = "clean"\n', "episodes/ep/episode.toml:4: explicit: got 'clean' (expected true or false)"),
     ('[[speakers]]\nrole = "guest"\n',
-     "episodes/ep/episode.toml: speakers.0.name is missing (expected the speaker's name)"),
+     "episodes/ep/episode.toml:4: speakers.0.name is missing (expected the speaker's name)"),
 ])
 def test_bad_episode_fields(make_show, extra: str, message: str) -> None:
     make_show.episode("ep", extra=extra)

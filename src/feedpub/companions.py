@@ -23,12 +23,14 @@ def publish_companions(show: Show, episodes: list[Episode]
     for ep in episodes:
         published: list[PublishedFile] = []
         read = []
-        for tr in read_transcripts(show, ep, problems):
+        # Timed sources first: where one language comes both timed and untimed, the
+        # timed one yields every format and its HTML and text carry the times.
+        for tr in sorted(read_transcripts(show, ep, problems), key=lambda t: not t.timed):
             read.append(tr)
             for writer, text in transcripts.render(tr, ep.title):
                 rel = f"{ep.slug}/transcript.{tr.language}{writer.ext}"
                 if rel in files:
-                    continue  # the same language given in two source formats: first wins
+                    continue  # this language and format came already from a timed source
                 files[rel] = text.encode("utf-8")
                 published.append(PublishedFile(rel, writer.mime, files[rel], tr.language,
                                                "captions" if writer.captions else None))
@@ -62,7 +64,8 @@ def read_transcripts(show: Show, ep: Episode, problems: list[Problem]) -> list[T
 def read_chapters(ep: Episode, problems: list[Problem]) -> tuple:  # type: ignore[type-arg]
     embedded = ep.audio.chapters if ep.audio else ()
     try:
-        return chapters.load(ep.chapters_file, embedded, ep.audio.duration if ep.audio else None)
+        return chapters.load(ep.chapters_file, embedded, ep.audio.duration if ep.audio else None,
+                             audio=ep.audio_file)
     except FeedpubError as err:
         problems.extend(err.problems)
         return ()

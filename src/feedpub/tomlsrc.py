@@ -17,7 +17,7 @@ from .errors import Problem
 
 HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 ASSIGN = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-.]+)\s*=""")
-SYNTAX_LINE = re.compile(r"at line (\d+)")
+SYNTAX_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
 @dataclass
@@ -39,6 +39,7 @@ class TomlSource:
         return found
 
     def _line_of(self, dotted: str) -> int | None:
+        """The assignment's line; for a key that is absent, its table's header line."""
         parts = [p for p in dotted.split(".") if not p.isdigit()]
         table, key = parts[:-1], parts[-1]
         wanted_index = next((int(p) for p in dotted.split(".") if p.isdigit()), None)
@@ -51,16 +52,16 @@ class TomlSource:
                 current = [p.strip().strip("\"'") for p in header.group(1).split(".")]
                 if current == table:
                     seen_index += 1
-                    header_line = number
+                    if wanted_index is None or wanted_index == seen_index:
+                        header_line = number
                 continue
             assign = ASSIGN.match(line)
             if not assign:
                 continue
-            name = assign.group(1).strip("\"'")
-            full = current + name.split(".")
+            full = current + assign.group(1).strip("\"'").split(".")
             if full == table + [key] and (wanted_index is None or wanted_index == seen_index):
                 return number
-        return header_line if parts and table and wanted_index is not None else None
+        return header_line if table else None
 
     def problem(self, dotted: str, message: str, expected: str | None = None,
                 hint: str | None = None) -> None:
@@ -69,7 +70,8 @@ class TomlSource:
                                      self.line_of(dotted), expected, hint))
 
     def missing(self, dotted: str, expected: str) -> None:
-        self.problems.append(Problem(self.path, f"{dotted} is missing", None, expected))
+        self.problems.append(Problem(self.path, f"{dotted} is missing",
+                                     self.line_of(dotted), expected))
 
 
 def load(path: Path) -> tuple[TomlSource | None, Problem | None]:
@@ -86,10 +88,11 @@ def load(path: Path) -> tuple[TomlSource | None, Problem | None]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = SYNTAX_LINE.search(str(exc))
-        message = SYNTAX_LINE.sub("", str(exc)).replace("()", "").strip(" ,")
-        return None, Problem(path, f"invalid TOML: {message}",
-                             int(match.group(1)) if match else None)
+        position = SYNTAX_POSITION.search(str(exc))
+        if position is None:
+            return None, Problem(path, f"invalid TOML: {exc}")
+        message = SYNTAX_POSITION.sub(f" (column {position.group(2)})", str(exc))
+        return None, Problem(path, f"invalid TOML: {message}", int(position.group(1)))
     return TomlSource(path, data, text), None
 
 
