@@ -20,8 +20,7 @@ CHANNEL_SINGLE = frozenset(("title", "link", "description", "language", "copyrig
 ITEM_SINGLE = frozenset(("title", "link", "description", "guid", "pubDate", "comments", "source",
                CONTENT + "encoded", IT + "duration", IT + "episode", IT + "season",
                IT + "episodeType", IT + "explicit", IT + "title", IT + "image", IT + "block",
-               IT + "summary", IT + "subtitle", PC + "chapters", PC + "season", PC + "episode",
-               PC + "license"))
+               IT + "summary", IT + "subtitle"))  # podcast:* counts: rules_podcast
 
 
 def check_date(el: Element, out: Collector, now: datetime, what: str,
@@ -198,8 +197,7 @@ def _check_enclosures(item: Node, ctx: Context, title: str) -> None:
     if missing:
         out.error("enclosure", f"<enclosure> lacks {', '.join(missing)}", el,
                   "url, length (bytes) and type are all required")
-    if url:
-        _check_enclosure_url(el, url, ctx)
+    url_ok = bool(url) and _check_enclosure_url(el, url or "", ctx)
     if length:
         if not length.isdigit() or not length.isascii():
             out.error("enclosure-length", f"enclosure length {length!r} is not a byte count",
@@ -208,16 +206,17 @@ def _check_enclosures(item: Node, ctx: Context, title: str) -> None:
             out.warn("enclosure-length", "enclosure length is 0 (unknown)", el,
                      "write the real file size in bytes")
     if mime:
-        _check_enclosure_type(el, url or "", mime, out)
+        _check_enclosure_type(el, url if url_ok else "", mime, out)
     if url:
         ctx.items_with_enclosure += 1
 
 
-def _check_enclosure_url(el: Element, url: str, ctx: Context) -> None:
+def _check_enclosure_url(el: Element, url: str, ctx: Context) -> bool:
+    """Check the URL; False when it is not even an absolute http(s) URL."""
     out = ctx.out
     if not is_absolute_url(url):
         out.error("enclosure-url", f"enclosure url {url!r} is not an absolute http(s) URL", el)
-        return
+        return False
     if not url.isascii():
         out.warn("enclosure-url", f"enclosure url {url!r} contains non-ASCII characters", el,
                  "Apple wants ASCII file names; rename the file or percent-encode the URL")
@@ -228,6 +227,7 @@ def _check_enclosure_url(el: Element, url: str, ctx: Context) -> None:
     if first != el.sourceline:
         out.error("enclosure-duplicate", f"enclosure url is also used on line {first}", el,
                   "Apple ignores episodes whose media URL repeats another episode's")
+    return True
 
 
 def _check_enclosure_type(el: Element, url: str, mime: str, out: Collector) -> None:
@@ -235,6 +235,8 @@ def _check_enclosure_type(el: Element, url: str, mime: str, out: Collector) -> N
         out.error("enclosure-type", f"enclosure type {mime!r} is not a MIME type", el,
                   "e.g. audio/mpeg for .mp3, audio/x-m4a for .m4a")
         return
+    if not url:
+        return  # no usable URL: nothing to compare the type with
     ext = url_extension(url)
     base = mime.split(";", 1)[0].strip().lower()
     allowed = APPLE_MEDIA.get(ext)
