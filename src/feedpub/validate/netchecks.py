@@ -90,7 +90,11 @@ def check_targets(targets: list[Target], opts: NetOptions, source: str) -> list[
     """Check all targets in parallel; findings come back in target order."""
     def one(t: Target) -> list[Finding]:
         out = Collector(source)
-        CHECKS[t.kind](t, out, opts)
+        try:
+            CHECKS[t.kind](t, out, opts)
+        except Exception as err:  # a hostile server must not abort the whole run
+            Where(out, t.url, t.line, t.kind).error(
+                "http-unreachable", f"could not be checked ({type(err).__name__}: {err})")
         return list(out)
 
     if not targets:
@@ -222,7 +226,10 @@ def inspect_image(body: bytes, url: str, content_type: str | None, where: Where)
                    "large art loads slowly in apps; re-compress it")
     try:
         img = Image.open(io.BytesIO(body))  # reads the header only; no decode
-    except (UnidentifiedImageError, OSError):
+    except Image.DecompressionBombError as err:
+        where.error("artwork-size", f"is far too large to be artwork ({err})")
+        return
+    except (UnidentifiedImageError, OSError, ValueError):
         where.error("artwork-format", "is not a readable image", "upload a JPEG or PNG file")
         return
     fmt = img.format or "?"
