@@ -1,0 +1,130 @@
+"""feedpub validate on the command line: exit codes, output formats, default feed."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from feedpub.cli import cli
+from validate_feeds import line_of, make_feed
+
+BROKEN = make_feed().replace("<itunes:explicit>false</itunes:explicit>\n<itunes:type>",
+                             "<itunes:explicit>yes</itunes:explicit>\n<itunes:type>")
+WARNING_ONLY = make_feed().replace("<itunes:author>Ada Host</itunes:author>\n", "")
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def write(tmp_path: Path, text: str, name: str = "feed.xml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_clean_feed_exits_0(tmp_path: Path) -> None:
+    feed = write(tmp_path, make_feed())
+    code, out = invoke("validate", "--offline", feed)
+    assert code == 0, out
+    assert out.strip().endswith(f"{feed}: 0 errors, 0 warnings, 1 info")
+
+
+def test_errors_exit_1_with_rule_line_and_hint(tmp_path: Path) -> None:
+    feed = write(tmp_path, BROKEN)
+    code, out = invoke("validate", "--offline", feed)
+    assert code == 1
+    line = line_of(BROKEN, "<itunes:explicit>yes")
+    assert (f"{feed}:{line}: error [itunes-explicit] channel itunes:explicit is 'yes'; Apple "
+            "accepts only 'true' or 'false'\n  hint: write <itunes:explicit>true"
+            "</itunes:explicit>") in out
+    assert "1 error, 0 warnings" in out
+
+
+def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
+    feed = write(tmp_path, WARNING_ONLY)
+    assert invoke("validate", "--offline", feed)[0] == 0
+    code, out = invoke("validate", "--offline", "--strict", feed)
+    assert code == 1 and "warning [itunes-author]" in out
+
+
+def test_json_format(tmp_path: Path) -> None:
+    feed = write(tmp_path, BROKEN)
+    code, out = invoke("validate", "--offline", "--format", "json", feed)
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["summary"] == {"errors": 1, "warnings": 0, "info": 1}
+    errors = [f for f in doc["findings"] if f["severity"] == "error"]
+    assert errors == [{"severity": "error", "rule": "itunes-explicit",
+                       "message": "channel itunes:explicit is 'yes'; Apple accepts only "
+                                  "'true' or 'false'",
+                       "line": line_of(BROKEN, "<itunes:explicit>yes"),
+                       "hint": "write <itunes:explicit>true</itunes:explicit>",
+                       "source": feed}]
+
+
+def test_github_format(tmp_path: Path) -> None:
+    feed = write(tmp_path, BROKEN)
+    code, out = invoke("validate", "--offline", "--format", "github", feed)
+    assert code == 1
+    line = line_of(BROKEN, "<itunes:explicit>yes")
+    assert (f"::error file={feed},line={line},title=itunes-explicit::channel itunes%3A"
+            not in out)  # only properties are escaped, not the message
+    assert re.search(rf"^::error file={re.escape(feed)},line={line},title=itunes-explicit::"
+                     r"channel itunes:explicit is 'yes'.*%0Ahint: write", out, re.M), out
+    assert re.search(r"^::notice file=.*title=category-count::", out, re.M)
+
+
+def test_default_feed_is_public_feed_xml(tmp_path: Path) -> None:
+    (tmp_path / "public").mkdir()
+    write(tmp_path / "public", make_feed())
+    code, out = invoke("-C", str(tmp_path), "validate", "--offline")
+    assert code == 0, out
+    assert str(tmp_path / "public" / "feed.xml") in out
+
+
+def test_missing_default_feed_is_a_usage_error(tmp_path: Path) -> None:
+    code, out = invoke("-C", str(tmp_path), "validate", "--offline")
+    assert code == 2
+    assert "public/feed.xml does not exist" in out and "feedpub build" in out
+
+
+def test_missing_file_and_bad_options_are_usage_errors(tmp_path: Path) -> None:
+    assert invoke("validate", str(tmp_path / "nope.xml"))[0] == 2
+    feed = write(tmp_path, make_feed())
+    assert invoke("validate", "--format", "xml", feed)[0] == 2
+    assert invoke("validate", "--timeout", "0", feed)[0] == 2
+
+
+def test_max_size(tmp_path: Path) -> None:
+    feed = write(tmp_path, make_feed())
+    code, out = invoke("validate", "--offline", "--max-size", "100", feed)
+    assert code == 1 and "[xml-too-large]" in out
+
+
+def test_against_file(tmp_path: Path) -> None:
+    old = write(tmp_path, make_feed(n_items=3), "old.xml")
+    new = write(tmp_path, make_feed(n_items=2), "new.xml")
+    code, out = invoke("validate", "--offline", "--against", old, new)
+    assert code == 1 and "error [episode-disappeared] episode 'A conversation about topic 3'" \
+        in out
+    assert invoke("validate", "--offline", "--against", new, old)[0] == 0
+
+
+def test_sample_show_built_and_validated(sample_show: Path) -> None:
+    code, out = invoke("-C", str(sample_show), "build", "-q")
+    assert code == 0, out
+    code, out = invoke("-C", str(sample_show), "validate", "--offline", "--strict")
+    assert code == 0, out
+    assert "0 errors, 0 warnings" in out
+
+
+def test_help_has_an_example() -> None:
+    code, out = invoke("validate", "--help")
+    assert code == 0 and "Example: feedpub validate" in out
+    for option in ("--offline", "--against", "--format", "--strict", "--timeout", "--max-size"):
+        assert option in out
