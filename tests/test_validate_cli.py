@@ -128,3 +128,27 @@ def test_help_has_an_example() -> None:
     assert code == 0 and "Example: feedpub validate" in out
     for option in ("--offline", "--against", "--format", "--strict", "--timeout", "--max-size"):
         assert option in out
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_readme_documents_every_rule() -> None:
+    from feedpub.validate import RULES
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Validating a feed", 1)[1]
+    missing = [rule for rule in RULES if f"`{rule}`" not in section]
+    assert missing == []
+
+
+def test_pre_commit_hooks_run_real_commands() -> None:
+    text = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    ids = re.findall(r"^- id: (\S+)", text, re.M)
+    entries = re.findall(r"^  entry: feedpub (.+)$", text, re.M)
+    assert ids == ["feedpub-validate", "feedpub-build-check"]
+    assert entries == ["validate --offline", "build --check --quiet"]
+    for entry in entries:
+        command, *options = entry.split()
+        code, out = invoke(command, "--help")
+        assert code == 0 and all(option in out for option in options)
