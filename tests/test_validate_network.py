@@ -257,6 +257,21 @@ def test_feed_served_as_html(http_server: Server) -> None:
     assert ("content-type", "error") in {(f.rule, f.severity) for f in report.findings}
 
 
+def test_feed_host_without_head(http_server: Server) -> None:
+    feed = make_feed(items="", artwork=http_server.url("/art/good.jpg"))  # loopback URLs only
+    http_server.add("/nohead-feed.xml", Resource(feed.encode(), "application/rss+xml",
+                                                 head_status=405))
+    report = run(http_server.url("/nohead-feed.xml"), RunOptions(timeout=0.3, now=NOW))
+    feed_errors = [f for f in report.findings if f.url == http_server.url("/nohead-feed.xml")
+                   and f.severity == "error"]
+    assert [f.rule for f in feed_errors] == ["http-head"]
+
+
+def test_gzip_reported_once(http_server: Server) -> None:
+    found = [f for f in media(http_server, "/media/gzip.mp3") if f.rule == "content-encoding"]
+    assert len(found) == 1
+
+
 def test_feed_url_404(http_server: Server) -> None:
     report = run(http_server.url("/nope.xml"), RunOptions(offline=True, now=NOW))
     assert [f.rule for f in report.findings] == ["https", "http-status"]

@@ -95,7 +95,8 @@ def check_targets(targets: list[Target], opts: NetOptions, source: str) -> list[
         except Exception as err:  # a hostile server must not abort the whole run
             Where(out, t.url, t.line, t.kind).error(
                 "http-unreachable", f"could not be checked ({type(err).__name__}: {err})")
-        return list(out)
+        # HEAD and GET often repeat a header problem: report it once per URL
+        return list(dict.fromkeys(out))
 
     if not targets:
         return []

@@ -312,6 +312,11 @@ def _alternate(el: Element, out: Collector, ctx: Context) -> None:
                       "a value", i)
 
 
+def _images(el: Element, out: Collector, ctx: Context) -> None:
+    out.info("podcast-value", "podcast:images is deprecated", el,
+             'use one <podcast:image href="…" width="…"/> per size instead')
+
+
 def _funding(el: Element, out: Collector, ctx: Context) -> None:
     _text(el, out, "funding", 128, required=False)
 
@@ -323,7 +328,7 @@ VALUE_CHECKS: dict[str, Check] = {
     "block": _block, "socialInteract": _social, "chat": _chat, "image": _image,
     "value": _value, "liveItem": _live_item, "transcript": _transcript, "chapters": _chapters,
     "soundbite": _soundbite, "season": _season, "episode": _episode,
-    "alternateEnclosure": _alternate, "funding": _funding,
+    "alternateEnclosure": _alternate, "funding": _funding, "images": _images,
 }
 
 

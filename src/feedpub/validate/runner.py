@@ -14,7 +14,7 @@ from .compare import compare_feeds
 from .engine import analyse
 from .findings import Collector, Finding, Report
 from .netchecks import check_feed_urls
-from .network import NetOptions, base_type, fetch
+from .network import NetOptions, Where, base_type, fetch, follow
 from .rules_rss import self_url
 from .view import Node
 from .xmlsafe import DEFAULT_MAX_SIZE, declared_encoding
@@ -96,10 +96,24 @@ def run(feed: str, opts: RunOptions) -> Report:
                        f"from {feed}", hint="the self link must be the feed's public URL")
             findings += extra
     if not opts.offline:
+        if is_url(feed):
+            findings += _feed_head(feed, net, source)
         findings += check_feed_urls(root, net, source)
     if opts.against:
         findings += _against(root, opts, net, source)
     return Report(source, findings)
+
+
+def _feed_head(url: str, net: NetOptions, source: str) -> list[Finding]:
+    """Apple asks every host, the feed's included, to answer HEAD."""
+    out = Collector(source)
+    hops = follow("HEAD", Where(out, url, None, "feed"), net, report_http=False)
+    if hops is not None:
+        hops.response.close()
+        if hops.response.status_code in (405, 501):
+            Where(out, url, None, "feed").error(
+                "http-head", f"HEAD answered {hops.response.status_code}; Apple requires HEAD")
+    return list(out)
 
 
 def _against(root: object, opts: RunOptions, net: NetOptions, source: str) -> list[Finding]:
