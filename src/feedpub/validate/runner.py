@@ -1,7 +1,7 @@
 """One validation run as the CLI does it: load, offline rules, online checks, history.
 
 Kept out of ``cli.py`` so the command stays thin and the whole run is usable
-from Python (``run("public/feed.xml", offline=True)``).
+from Python (``run("public/feed.xml", RunOptions(offline=True))``).
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from lxml import etree
 
 from .compare import compare_feeds
 from .engine import analyse
@@ -116,19 +118,19 @@ def _feed_head(url: str, net: NetOptions, source: str) -> list[Finding]:
     return list(out)
 
 
-def _against(root: object, opts: RunOptions, net: NetOptions, source: str) -> list[Finding]:
+def _against(root: etree._Element, opts: RunOptions, net: NetOptions, source: str) -> list[Finding]:
     out = Collector(source)
     if is_url(opts.against or ""):
         got = fetch(opts.against or "", out, net, what="published feed")
         if got.data is None:
             return [Finding(f.severity, "against-unusable", f.message, f.line, f.hint,
                             f.source, f.url) if f.severity == "error" else f for f in out]
-        return list(out) + compare_feeds(root, got.data, source=source,  # type: ignore[arg-type]
+        return list(out) + compare_feeds(root, got.data, source=source,
                                          against=opts.against or "",
                                          content_type=got.content_type, max_size=opts.max_size)
     path = Path(opts.against or "")
     if not path.is_file():
         out.error("against-unusable", f"--against {path}: no such file")
         return list(out)
-    return compare_feeds(root, path.read_bytes(), source=source,  # type: ignore[arg-type]
+    return compare_feeds(root, path.read_bytes(), source=source,
                          against=str(path), max_size=opts.max_size)

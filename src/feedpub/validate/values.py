@@ -161,7 +161,7 @@ def duration_seconds(text: str) -> int | None:
 
 
 def is_positive_int(text: str | None) -> bool:
-    return bool(text) and text.isdigit() and text.isascii() and int(text) > 0  # type: ignore[union-attr]
+    return text is not None and text.isdigit() and text.isascii() and int(text) > 0
 
 
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
