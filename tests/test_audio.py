@@ -112,3 +112,32 @@ def test_sniff_needs_real_signatures() -> None:
     assert sniff(b"\x00\x00\x00\x20ftypM4A ") == "m4a"
     assert sniff(b"OggS" + bytes(60)) is None  # an Ogg stream we cannot play
     assert sniff(b"RIFF\x00\x00\x00\x00AVI ") is None
+
+
+def test_raw_adts_aac_is_not_mistaken_for_mp3(tmp_path: Path) -> None:
+    import av
+
+    m4a = make_audio(tmp_path / "src.m4a", 3)
+    adts = tmp_path / "raw.aac"
+    with av.open(str(m4a)) as src, av.open(str(adts), "w", format="adts") as out:
+        stream = out.add_stream_from_template(src.streams.audio[0])
+        for packet in src.demux(src.streams.audio[0]):
+            if packet.dts is not None:
+                packet.stream = stream
+                out.mux(packet)
+    assert sniff(adts.read_bytes()[:64]) == "aac"
+    facts = probe(adts)
+    assert facts.mime == "audio/aac" and facts.kind == "aac"
+    renamed = tmp_path / "raw.mp3"
+    shutil.copy(adts, renamed)
+    with pytest.raises(AudioError) as info:
+        probe(renamed)
+    assert "extension .mp3 does not match the content (aac) (expected .aac)" in str(info.value)
+
+
+def test_audio_path_that_is_a_folder(make_show) -> None:
+    folder = make_show.episode("ep", seconds=None)
+    (folder / "ep.mp3").mkdir()
+    with pytest.raises(BuildError) as info:
+        build(make_show.root)
+    assert str(info.value) == "episodes/ep/ep.mp3: is a folder, not an audio file"

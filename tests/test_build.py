@@ -130,7 +130,7 @@ def test_failed_build_leaves_old_feed_untouched(sample_show: Path, tmp_path: Pat
     with pytest.raises(BuildError):
         write_outputs(build(sample_show), out)
     assert (out / "feed.xml").read_bytes() == old
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_episodes_newest_first_and_last_build_date_from_newest(make_show, tmp_path: Path) -> None:
@@ -160,7 +160,7 @@ def test_all_problems_reported_together(make_show) -> None:
         build(make_show.root)
     text = str(info.value)
     assert "episodes/a/episode.toml:2: date: '31/02/2025' is not a real date" in text
-    assert "episodes/b/episode.toml:4: season: got 0 (expected a whole number above 0)" in text
+    assert "episodes/b/episode.toml:4: season: got 0 (expected a whole number from 1 to 1,000,000)" in text
     assert "episodes/c/c.mp3: audio file not found, and feedpub.lock has no record" in text
 
 

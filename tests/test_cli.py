@@ -58,7 +58,7 @@ def test_config_error_exit_code(tmp_path: Path) -> None:
 def test_check_reports_stale_feed(sample_show: Path) -> None:
     proc = run("build", "--check", cwd=sample_show)
     assert proc.returncode == 1
-    assert f"out of date: {sample_show / 'public' / 'feed.xml'}" in proc.stdout
+    assert f"out of date: write {sample_show / 'public' / 'feed.xml'}" in proc.stdout
     assert not (sample_show / "public").exists()
     assert run("build", "-q", cwd=sample_show).returncode == 0
     proc = run("build", "--check", "-q", cwd=sample_show)
@@ -89,3 +89,43 @@ def test_help_everywhere() -> None:
     assert run("--version").stdout.strip().endswith("0.1.0")
     bad = run("build", "--nope")
     assert bad.returncode == 2 and "No such option '--nope'" in bad.stderr
+
+
+def test_removed_transcript_disappears_from_the_output(sample_show: Path) -> None:
+    assert run("build", "-q", cwd=sample_show).returncode == 0
+    html = sample_show / "public" / SAMPLE_SLUG / "transcript.fr.html"
+    mine = sample_show / "public" / "robots.txt"  # not feedpub's: must survive
+    mine.write_text("User-agent: *\n", encoding="utf-8")
+    assert html.is_file()
+    (sample_show / "episodes" / SAMPLE_SLUG / "transcript.txt").unlink()
+    check = run("build", "--check", "-q", cwd=sample_show)
+    assert check.returncode == 1
+    assert f"out of date: remove {html}" in check.stdout
+    proc = run("build", "-q", cwd=sample_show)
+    assert proc.returncode == 0
+    assert proc.stdout.endswith("1 files written, 2 removed\n")
+    assert not html.exists() and mine.is_file()
+
+
+def test_unwritable_output_is_a_clear_error(sample_show: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    proc = run("-C", str(sample_show), "build", "-q", "--output", str(blocker / "out"))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"feedpub: error: {blocker / 'out'}")
+    assert "cannot write: Not a directory" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_new_refuses_bad_titles_and_slugs(sample_show: Path) -> None:
+    empty = run("new", "  ", cwd=sample_show)
+    assert (empty.returncode, empty.stderr) == (
+        1, "feedpub: error: the title is empty (expected the episode's title)\n")
+    escape = run("new", "Title", "--slug", "../../escaped", cwd=sample_show)
+    assert escape.returncode == 1
+    assert "slug '../../escaped' is not usable in URLs" in escape.stderr
+    assert not (sample_show.parent / "escaped").exists()
+    multi = run("new", 'Line one\nline "two"', cwd=sample_show)
+    assert multi.returncode == 0, multi.stderr
+    data = tomllib.loads((Path(multi.stdout.strip()) / "episode.toml").read_text())
+    assert data["title"] == 'Line one line "two"'

@@ -162,3 +162,43 @@ def test_folder_without_episode_toml(make_show) -> None:
 def test_show_without_episodes(make_show) -> None:
     assert errors_of(make_show.root) == (
         'episodes: the show has no episodes\n  hint: create one with: feedpub new "Title"')
+
+
+@pytest.mark.parametrize("extra, message", [
+    ('date = "2025-03-30T02:30:00"\n', "episodes/ep/episode.toml:2: date: 2025-03-30 02:30:00 "
+     "does not exist or happens twice in Europe/Paris (a daylight saving change); give the "
+     "UTC offset"),
+    ("duration = inf\n", "episodes/ep/episode.toml:4: duration: 'inf' is not a plausible number "
+     "of seconds"),
+    ("number = 99999999999999\n", "episodes/ep/episode.toml:4: number: got 99999999999999 "
+     "(expected a whole number from 1 to 1,000,000)"),
+    ('link = "javascript:alert(1)"\n', "episodes/ep/episode.toml:4: link: 'javascript:alert(1)' "
+     "is not an absolute URL (expected an address starting with https://)"),
+    ('title2 = 1\n[[speakers]]\nname = "Bell\\u0007"\n', "episodes/ep/episode.toml:6: "
+     "speakers.0.name: contains a control character XML cannot carry (expected the speaker's "
+     "name)"),
+])
+def test_more_bad_episode_values(make_show, extra: str, message: str) -> None:
+    toml = 'title = "T"\ndate = "2025-05-13"\naudio = "ep.mp3"\n'
+    if extra.startswith("date"):
+        toml = toml.replace('date = "2025-05-13"\n', extra)
+    else:
+        toml += extra
+    make_show.episode("ep", toml=toml)
+    assert any(line.startswith(message) for line in errors_of(make_show.root).splitlines())
+
+
+def test_podcast_guid_must_be_plain_uuid(make_show) -> None:
+    make_show.edit_show("[owner]", '[podcast]\nguid = "urn:uuid:917393E3-1B1E-5CEF-ACE4-EDAA54E1F810"'
+                        "\n\n[owner]")
+    make_show.episode("ep")
+    assert errors_of(make_show.root).startswith("podcast.toml:14: podcast.guid: ")
+
+
+def test_feed_url_without_path_puts_transcripts_under_the_host(make_show) -> None:
+    make_show.edit_show('feed_url = "https://feeds.example.org/show/feed.xml"',
+                        'feed_url = "https://feeds.example.org"')
+    folder = make_show.episode("ep")
+    (folder / "transcript.txt").write_text("Speaker #0\nHi.\n", encoding="utf-8")
+    feed = build(make_show.root).feed
+    assert b'url="https://feeds.example.org/ep/transcript.fr.html"' in feed

@@ -130,3 +130,47 @@ def test_audio_url_that_fails(make_show, http_dir) -> None:
         build(make_show.root)
     assert str(info.value).startswith(
         f"episodes/ep/episode.toml: cannot download audio {base}/missing.mp3: 404 Client Error")
+
+
+def test_renamed_folder_builds_from_the_lock_without_audio(make_show, tmp_path: Path) -> None:
+    make_show.episode("old-name", extra='guid = "same"\n')
+    publish(make_show.root, tmp_path / "out")
+    feed = (tmp_path / "out" / "feed.xml").read_bytes()
+    episodes = make_show.root / "episodes"
+    (episodes / "old-name").rename(episodes / "new-name")
+    (episodes / "new-name" / "old-name.mp3").unlink()  # a CI checkout: no audio
+    assert build(make_show.root).feed == feed
+
+
+def test_podcast_guid_is_guarded(make_show, tmp_path: Path) -> None:
+    make_show.episode("ep")
+    publish(make_show.root, tmp_path / "out")
+    make_show.edit_show('feed_url = "https://feeds.example.org/show/feed.xml"',
+                        'feed_url = "https://new-host.example.net/feed.xml"')
+    old = json.loads((make_show.root / "feedpub.lock").read_text())["podcast_guid"]
+    with pytest.raises(BuildError) as info:
+        build(make_show.root)
+    assert str(info.value).startswith(
+        f"podcast.toml: podcast:guid would change from {old} to ")
+    assert f'(expected [podcast] guid = "{old}")' in str(info.value)
+    make_show.edit_show('[owner]', f'[podcast]\nguid = "{old}"\n\n[owner]')
+    assert f"<podcast:guid>{old}</podcast:guid>".encode() in build(make_show.root).feed
+
+
+@pytest.mark.parametrize("damage", [
+    '{"version": 1, "episodes": []}',
+    '{"version": 1, "episodes": {"ep": {"guid": {"a": 1}}}}',
+    '{"version": 1, "episodes": {"ep": {"guid": "g", "audio": {"file": "ep.mp3", "size": "big",'
+    ' "duration": 1.0, "mime": "audio/mpeg", "sha256": "x", "kind": "mp3"}}}}',
+    '{"version": 1, "episodes": {"ep": {"guid": "g", "audio": {"file": "ep.mp3", "size": 1,'
+    ' "duration": 1.0, "mime": "audio/mpeg", "sha256": "x", "kind": "mp3",'
+    ' "chapters": [{"start": "soon"}]}}}}',
+    '{"version": 2}',
+])
+def test_damaged_lock_files_are_clear_errors(make_show, damage: str) -> None:
+    make_show.episode("ep")
+    (make_show.root / "feedpub.lock").write_text(damage, encoding="utf-8")
+    with pytest.raises(Exception) as info:
+        build(make_show.root)
+    assert str(info.value).startswith("feedpub.lock: ")
+    assert "restore it from git" in str(info.value)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mutagen
+from mutagen.aac import AAC
 from mutagen.flac import FLAC
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
@@ -36,14 +37,14 @@ FORMATS = {
     f.kind: f
     for f in (
         Format("mp3", "audio/mpeg", (".mp3",), MP3),
-        Format("m4a", "audio/x-m4a", (".m4a", ".mp4", ".aac", ".m4b"), MP4),
+        Format("m4a", "audio/x-m4a", (".m4a", ".mp4", ".m4b"), MP4),
+        Format("aac", "audio/aac", (".aac",), AAC),
         Format("vorbis", "audio/ogg", (".ogg", ".oga"), OggVorbis),
         Format("opus", "audio/ogg", (".opus", ".ogg", ".oga"), OggOpus),
         Format("flac", "audio/flac", (".flac",), FLAC),
         Format("wav", "audio/wav", (".wav",), WAVE),
     )
 }
-SUPPORTED = sorted({ext for f in FORMATS.values() for ext in f.extensions})
 CHUNK = 1 << 20
 
 
@@ -64,7 +65,8 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"ID3"):
         return "mp3"
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
-        return "mp3"
+        # Frame sync; the layer bits tell MPEG audio (01-11) from raw AAC in ADTS (00).
+        return "mp3" if head[1] & 0x06 else "aac"
     return None
 
 
@@ -76,13 +78,22 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def probe(path: Path, name: str | None = None) -> AudioFacts:
+def probe(path: Path) -> AudioFacts:
     """Measure one audio file; any doubt about it is an :class:`AudioError` naming it."""
-    if not path.is_file():
+    if path.is_dir():
+        raise AudioError(Problem(path, "is a folder, not an audio file"))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64)
+        return measure(path, head)
+    except FileNotFoundError:
         raise AudioError(Problem(path, "audio file not found",
-                                 hint="check the audio name in episode.toml"))
-    with path.open("rb") as fh:
-        head = fh.read(64)
+                                 hint="check the audio name in episode.toml")) from None
+    except OSError as exc:
+        raise AudioError(Problem(path, f"cannot read audio: {exc.strerror}")) from None
+
+
+def measure(path: Path, head: bytes) -> AudioFacts:
     ext = path.suffix.lower()
     kind = sniff(head)
     if kind is None:
@@ -96,14 +107,14 @@ def probe(path: Path, name: str | None = None) -> AudioFacts:
             hint="rename the file: apps pick a decoder from the extension and type"))
     try:
         info = fmt.reader(path).info
-    except (mutagen.MutagenError, OSError, ValueError) as exc:
+    except (mutagen.MutagenError, ValueError) as exc:
         raise AudioError(Problem(path, f"unreadable {kind} audio: {exc}")) from None
     length = float(getattr(info, "length", 0) or 0)
     if length <= 0:
         raise AudioError(Problem(path, "audio has no measurable duration",
                                  expected="a complete, playable file"))
     return AudioFacts(
-        file=name or path.name,
+        file=path.name,
         size=path.stat().st_size,
         duration=round(length, 3),
         mime=fmt.mime,

@@ -24,7 +24,7 @@ from .lock import Entry, Lock, load_lock
 from .media import fetch_for_probe, local_audio_path
 from .model import AudioFacts, Episode, Show
 from .validate import Finding, validate_bytes
-from .writefile import write_atomic
+from .output import Plan, apply, plan
 
 Progress = Callable[[str], None]
 FEED_NAME = "feed.xml"
@@ -43,12 +43,6 @@ class BuildResult:
     lock: Lock
     warnings: list[Finding] = field(default_factory=list)  # from the offline feed rules
 
-    def outputs(self, output: Path) -> dict[Path, bytes]:
-        """Everything to write, feed.xml last."""
-        out = {output / rel: data for rel, data in sorted(self.files.items())}
-        out[output / FEED_NAME] = self.feed
-        return out
-
 
 def quiet(_: str) -> None:
     pass
@@ -66,6 +60,7 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) 
         raise BuildError(Problem(show.episodes_dir, "the show has no episodes",
                                  hint='create one with: feedpub new "Title"'))
     present = {folder.name for folder in episode_folders(show)}
+    problems += check_show_guid(show, lock, update_lock)
     problems += check_identities(episodes, present, lock, update_lock)
     episodes, audio_problems = probe_all(show, episodes, lock, update_lock, progress)
     problems += audio_problems
@@ -81,32 +76,36 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) 
         raise BuildError([Problem(f"{FEED_NAME} (not written)",
                                   f"[{f.rule}] {f.message}", f.line, hint=f.hint)
                           for f in errors])
-    new_lock = Lock(lock.path, {e.slug: Entry(e.guid, e.audio) for e in episodes})
+    new_lock = Lock(lock.path, {e.slug: Entry(e.guid, e.audio) for e in episodes},
+                    podcast_guid=show.podcast_guid)
     return BuildResult(show, episodes, feed, files, new_lock,
                        [f for f in findings if f.severity == "warning"])
 
 
-def write_outputs(result: BuildResult, output: Path) -> list[Path]:
-    """Write atomically, feed.xml last, and record the lock; return what changed."""
-    changed = []
-    for path, data in result.outputs(output).items():
-        if not (path.is_file() and path.read_bytes() == data):
-            write_atomic(path, data)
-            changed.append(path)
-    if result.lock.save():
-        changed.append(result.lock.path)
-    return changed
+def plan_outputs(result: BuildResult, output: Path) -> Plan:
+    """What writing this build to ``output`` would change (``build --check`` prints it)."""
+    files = dict(sorted(result.files.items()))
+    files[FEED_NAME] = result.feed  # last: apps never see a feed whose files are missing
+    return plan(files, output, {result.lock.path: result.lock.to_json().encode("utf-8")})
 
 
-def stale_outputs(result: BuildResult, output: Path) -> list[Path]:
-    """What ``build --check`` reports: files a build would create or change."""
-    stale = [p for p, data in result.outputs(output).items()
-             if not (p.is_file() and p.read_bytes() == data)]
-    lock_text = result.lock.to_json()
-    if not (result.lock.path.is_file()
-            and result.lock.path.read_text(encoding="utf-8") == lock_text):
-        stale.append(result.lock.path)
-    return stale
+def write_outputs(result: BuildResult, output: Path) -> Plan:
+    """Write what changed, each file atomically, feed.xml last; return what was done."""
+    todo = plan_outputs(result, output)
+    apply(todo)
+    return todo
+
+
+def check_show_guid(show: Show, lock: Lock, update_lock: bool) -> list[Problem]:
+    """podcast:guid is the show's identity in Podcast Index: it never changes."""
+    if lock.podcast_guid and lock.podcast_guid != show.podcast_guid and not update_lock:
+        return [Problem(
+            show.root / "podcast.toml",
+            f"podcast:guid would change from {lock.podcast_guid} to {show.podcast_guid} "
+            "(was feed_url changed?)",
+            expected=f'[podcast] guid = "{lock.podcast_guid}"',
+            hint="pin the published value in podcast.toml; apps know the show by it")]
+    return []
 
 
 def check_identities(episodes: list[Episode], present: set[str], lock: Lock,
@@ -142,7 +141,8 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
               progress: Progress) -> tuple[list[Episode], list[Problem]]:
     """Audio facts for every episode, measured in parallel (hashing is I/O bound)."""
     def one(ep: Episode) -> AudioFacts:
-        entry = lock.entries.get(ep.slug)
+        # A renamed folder that kept its guid keeps its recorded audio too.
+        entry = lock.entries.get(ep.slug) or lock.by_guid(ep.guid)
         recorded = entry.audio if entry and entry.audio and entry.audio.file == ep.audio_file \
             else None
         return audio_facts(show, ep, recorded, update_lock)
@@ -174,8 +174,8 @@ def audio_facts(show: Show, ep: Episode, recorded: AudioFacts | None,
                 update_lock: bool) -> AudioFacts:
     """Measure the file if it is here, else trust the lock; a changed file is an error."""
     path = local_audio_path(show, ep)
-    if path is not None and path.is_file():
-        facts = replace(probe(path), file=ep.audio_file)
+    if path is not None and path.exists():
+        facts = replace(probe(path), file=ep.audio_file)  # the name as episode.toml says it
         if recorded and recorded.sha256 != facts.sha256 and not update_lock:
             raise AudioError(Problem(
                 path, "audio changed since it was recorded in feedpub.lock "

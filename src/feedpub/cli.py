@@ -25,10 +25,11 @@ def fail(err: FeedpubError) -> None:
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version")
+@click.option("--traceback", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
 @click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Run as if started in DIR (the show folder).")
 @click.pass_context
-def cli(ctx: click.Context, directory: Path | None) -> None:
+def cli(ctx: click.Context, traceback: bool, directory: Path | None) -> None:
     """Build, check and publish a podcast feed from podcast.toml and episodes/.
 
     Example: feedpub -C my-show build --output public/
@@ -65,28 +66,28 @@ def build(ctx: click.Context, output: Path | None, check: bool, update_lock: boo
 
     Example: feedpub build --output public/
     """
-    from .build import build as run_build, stale_outputs, write_outputs
+    from .build import build as run_build, plan_outputs, write_outputs
 
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
     try:
         result = run_build(root, update_lock=update_lock, progress=progress_printer(not quiet))
+        for warning in result.warnings:
+            click.echo(f"feedpub: warning: {warning}", err=True)
+        if check:
+            todo = plan_outputs(result, output)
+            for change in todo.changes():
+                click.echo(f"out of date: {change}")
+            if todo:
+                click.echo("run 'feedpub build' and commit the result", err=True)
+                sys.exit(int(ExitCode.CONTENT))
+            click.echo("feed is up to date")
+            return
+        done = write_outputs(result, output)
     except FeedpubError as err:
         fail(err)
-    for warning in result.warnings:
-        click.echo(f"feedpub: warning: {warning}", err=True)
-    if check:
-        stale = stale_outputs(result, output)
-        for path in stale:
-            click.echo(f"out of date: {path}")
-        if stale:
-            click.echo("run 'feedpub build' and commit the result", err=True)
-            sys.exit(int(ExitCode.CONTENT))
-        click.echo("feed is up to date")
-        return
-    changed = write_outputs(result, output)
     click.echo(f"{output / 'feed.xml'}: {len(result.episodes)} episodes, "
-               f"{len(changed)} files written")
+               f"{len(done.write)} files written, {len(done.remove)} removed")
 
 
 @cli.command()
@@ -189,12 +190,23 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
 
 
 def main() -> None:
+    """The one place where exceptions become messages and exit codes."""
     try:
-        cli(standalone_mode=True)
+        code = cli.main(standalone_mode=False)
     except FeedpubError as err:
         fail(err)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.Abort):
+        click.echo("feedpub: interrupted", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
+    except click.ClickException as err:
+        err.show()
+        sys.exit(int(ExitCode.USAGE))
+    except Exception as err:  # a bug of ours: say so briefly unless asked for details
+        if "--traceback" in sys.argv:
+            raise
+        click.echo(f"feedpub: internal error: {err!r}; rerun with --traceback", err=True)
+        sys.exit(int(ExitCode.CONTENT))
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

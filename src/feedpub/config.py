@@ -19,6 +19,7 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 MEDIUMS = {"podcast", "music", "video", "film", "audiobook", "newsletter", "blog",
            "publisher", "course"}
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -51,20 +52,25 @@ def parse_category(src: TomlSource, index: int, text: str) -> Category | None:
     return Category(name, sub or None)
 
 
-def parse_person(src: TomlSource, data: Any, dotted: str) -> Person | None:
+def person_fields(src: TomlSource, data: Any, dotted: str, who: str) -> dict[str, Any] | None:
+    """name, role, group, href and img of a [[podcast.persons]] or [[speakers]] entry."""
     if not isinstance(data, dict):
         src.problem(dotted, "must be a table", "name, and optionally role, group, href, img")
         return None
-    name = get(src, data, "name", f"{dotted}.name", str, "the person's name", required=True)
+    name = get(src, data, "name", f"{dotted}.name", str, f"the {who}'s name", required=True)
     if not name:
         return None
-    return Person(
-        name=name,
-        role=get(src, data, "role", f"{dotted}.role", str, "a Podcast Taxonomy role", default="host"),
-        group=get(src, data, "group", f"{dotted}.group", str, "a taxonomy group", default="cast"),
-        href=get(src, data, "href", f"{dotted}.href", str, "a URL"),
-        img=get(src, data, "img", f"{dotted}.img", str, "an image URL"),
-    )
+    return {
+        "name": name,
+        "role": get(src, data, "role", f"{dotted}.role", str, "a Podcast Taxonomy role",
+                    default="host"),
+        "group": get(src, data, "group", f"{dotted}.group", str, "a Podcast Taxonomy group",
+                     default="cast"),
+        "href": check_url(src, f"{dotted}.href",
+                          get(src, data, "href", f"{dotted}.href", str, "a URL")) or None,
+        "img": check_url(src, f"{dotted}.img",
+                         get(src, data, "img", f"{dotted}.img", str, "an image URL")) or None,
+    }
 
 
 def load_show(root: Path) -> Show:
@@ -125,16 +131,13 @@ def load_show(root: Path) -> Show:
             src.problem(f"categories.{i}", f"got {item!r}", "a category name")
         elif (cat := parse_category(src, i, item)) is not None:
             categories.append(cat)
-    if not raw_categories and "categories" in d:
+    if not raw_categories and isinstance(d.get("categories"), list):
         src.problem("categories", "is empty", "at least one Apple category")
 
     pc = get(src, d, "podcast", "podcast", dict, "a [podcast] table", default={})
     guid = get(src, pc, "guid", "podcast.guid", str, "a UUID")
-    if guid is not None:
-        try:
-            uuid.UUID(guid)
-        except ValueError:
-            src.problem("podcast.guid", f"{guid!r} is not a UUID", "a UUID (8-4-4-4-12 hex)")
+    if guid is not None and not UUID_TEXT.match(guid):
+        src.problem("podcast.guid", f"{guid!r} is not a UUID", "a UUID (8-4-4-4-12 hex)")
     medium = get(src, pc, "medium", "podcast.medium", str, "a medium", default="podcast")
     if medium not in MEDIUMS:
         src.problem("podcast.medium", f"got {medium!r}", "one of " + ", ".join(sorted(MEDIUMS)))
@@ -150,9 +153,9 @@ def load_show(root: Path) -> Show:
                 funding.append(Funding(url, label))
         else:
             src.problem(dotted, "must be a table", "url and text")
-    persons = [p for i, raw in enumerate(get(src, pc, "persons", "podcast.persons", list,
-                                              "[[podcast.persons]] tables", default=[]))
-               if (p := parse_person(src, raw, f"podcast.persons.{i}"))]
+    persons = [Person(**fields) for i, raw in enumerate(
+        get(src, pc, "persons", "podcast.persons", list, "[[podcast.persons]] tables", default=[]))
+        if (fields := person_fields(src, raw, f"podcast.persons.{i}", "person"))]
 
     media_dir = text("media_dir", "a folder path for audio kept outside the repository",
                      required=False)

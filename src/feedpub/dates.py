@@ -48,7 +48,13 @@ def parse_date(value: object, tz: ZoneInfo) -> datetime:
         parsed = _parse_date_text(value.strip())
     else:
         raise DateProblem(f"a date must be text or a TOML date, not {type(value).__name__}")
+    if not 1970 <= parsed.year <= 9000:
+        raise DateProblem(f"year {parsed.year} is not a plausible publication year")
     if parsed.tzinfo is None:
+        if parsed.replace(tzinfo=tz, fold=0).utcoffset() != \
+                parsed.replace(tzinfo=tz, fold=1).utcoffset():
+            raise DateProblem(f"{parsed.isoformat(sep=' ')} does not exist or happens twice in "
+                              f"{tz.key} (a daylight saving change); give the UTC offset")
         parsed = parsed.replace(tzinfo=tz)
     return parsed
 
@@ -88,6 +94,8 @@ def parse_duration(value: object) -> DeclaredDuration:
     text = str(value).strip()
     if isinstance(value, (int, float)) or re.fullmatch(r"\d+(\.\d+)?", text):
         seconds = float(text)
+        if not 0 < seconds < 1e7:  # also refuses inf and nan
+            raise DateProblem(f"{text!r} is not a plausible number of seconds")
         return DeclaredDuration(text, max(0.0, seconds - TOLERANCE), seconds + TOLERANCE)
     clock = CLOCK.match(text)
     if clock:

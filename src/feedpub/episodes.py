@@ -14,7 +14,8 @@ from typing import Any
 from . import transcripts
 from .dates import DateProblem, parse_date, parse_duration, zone
 from .errors import EpisodeError, Problem
-from .markup import markdown_to_html, html_to_text
+from .config import check_url, person_fields
+from .markup import html_to_text, markdown_to_html
 from .model import Episode, Show, Speaker
 from .tomlsrc import TomlSource, get, load
 
@@ -23,6 +24,7 @@ DESCRIPTION_FILE = "description.md"
 CHAPTER_FILES = ("chapters.toml", "chapters.json")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 EPISODE_TYPES = ("full", "trailer", "bonus")
+MAX_NUMBER = 1_000_000
 
 
 def derived_guid(show: Show, slug: str) -> str:
@@ -97,8 +99,9 @@ def load_episode(show: Show, folder: Path) -> Episode:
     if guid is not None and not guid.strip():
         src.problem("guid", "is empty", "a permanent unique id")
     audio = get(src, d, "audio", "audio", str, "the audio file name or its URL", required=True)
-    link = get(src, d, "link", "link", str, "the episode's web page URL")
-    image = get(src, d, "image", "image", str, "episode artwork URL (JPEG or PNG)")
+    link = check_url(src, "link", get(src, d, "link", "link", str, "the episode's web page URL"))
+    image = check_url(src, "image",
+                      get(src, d, "image", "image", str, "episode artwork URL (JPEG or PNG)"))
     speakers = load_speakers(src, d)
     languages = get(src, d, "transcript_languages", "transcript_languages", list,
                     'a list of language codes such as ["fr", "en"]', default=[])
@@ -108,20 +111,7 @@ def load_episode(show: Show, folder: Path) -> Episode:
     if show.type == "serial" and number is None and "number" not in d:
         src.missing("number", "an episode number: serial shows need one on every episode")
 
-    description_md = ""
-    desc_path = folder / DESCRIPTION_FILE
-    if desc_path.is_file():
-        try:
-            description_md = desc_path.read_text(encoding="utf-8").strip()
-        except UnicodeDecodeError as exc:
-            line = desc_path.read_bytes()[: exc.start].count(b"\n") + 1
-            src.problems.append(Problem(desc_path, "file is not UTF-8", line, "UTF-8 text"))
-        if not description_md and not src.problems:
-            src.problems.append(Problem(desc_path, "description is empty",
-                                        expected="show notes in Markdown"))
-    else:
-        src.problems.append(Problem(desc_path, "missing description.md",
-                                    expected="show notes in Markdown"))
+    description_md = read_description(folder / DESCRIPTION_FILE, src.problems)
 
     if src.problems:
         raise EpisodeError(src.problems)
@@ -139,11 +129,10 @@ def load_episode(show: Show, folder: Path) -> Episode:
         number=number,
         episode_type=episode_type,  # type: ignore[arg-type]
         explicit=explicit,
-        description_md=description_md,
         description_html=html,
         description_text=html_to_text(html),
-        link=link,
-        image=image,
+        link=link or None,
+        image=image or None,
         speakers=speakers,
         transcript_files=tuple(sorted(p for p in folder.iterdir()
                                       if transcripts.is_transcript(p))),
@@ -152,10 +141,31 @@ def load_episode(show: Show, folder: Path) -> Episode:
     )
 
 
+def read_description(path: Path, problems: list[Problem]) -> str:
+    """The Markdown show notes; a missing, unreadable or empty file is a problem."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(path, "missing description.md", expected="show notes in Markdown"))
+        return ""
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
+        return ""
+    try:
+        text = raw.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(path, "file is not UTF-8", line, "UTF-8 text"))
+        return ""
+    if not text:
+        problems.append(Problem(path, "description is empty", expected="show notes in Markdown"))
+    return text
+
+
 def positive_int(src: TomlSource, d: dict[str, Any], key: str) -> int | None:
     value = get(src, d, key, key, int, "a whole number above 0")
-    if value is not None and value < 1:
-        src.problem(key, f"got {value}", "a whole number above 0")
+    if value is not None and not 1 <= value <= MAX_NUMBER:
+        src.problem(key, f"got {value}", f"a whole number from 1 to {MAX_NUMBER:,}")
         return None
     return value
 
@@ -164,20 +174,8 @@ def load_speakers(src: TomlSource, d: dict[str, Any]) -> tuple[Speaker, ...]:
     raw = get(src, d, "speakers", "speakers", list, "[[speakers]] tables", default=[])
     speakers = []
     for i, item in enumerate(raw):
-        dotted = f"speakers.{i}"
-        if not isinstance(item, dict):
-            src.problem(dotted, "must be a table", "name, and optionally label, role, group")
-            continue
-        name = get(src, item, "name", f"{dotted}.name", str, "the speaker's name", required=True)
-        if not name:
-            continue
-        speakers.append(Speaker(
-            name=name,
-            label=get(src, item, "label", f"{dotted}.label", str, "the transcript's label"),
-            role=get(src, item, "role", f"{dotted}.role", str, "a taxonomy role", default="host"),
-            group=get(src, item, "group", f"{dotted}.group", str, "a taxonomy group",
-                      default="cast"),
-            href=get(src, item, "href", f"{dotted}.href", str, "a URL"),
-            img=get(src, item, "img", f"{dotted}.img", str, "an image URL"),
-        ))
+        fields = person_fields(src, item, f"speakers.{i}", "speaker")
+        if fields:
+            label = get(src, item, "label", f"speakers.{i}.label", str, "the transcript's label")
+            speakers.append(Speaker(label=label, **fields))
     return tuple(speakers)

@@ -8,9 +8,7 @@ byte-identical feed (and no needless re-fetch by apps and directories).
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
-from lxml import etree
 
-from . import __version__
 from .dates import zone
 from .feed_ext import EpisodeExtension, ShowExtension
 from .markup import clean
@@ -19,7 +17,7 @@ from .model import Episode, Show
 EXTENSION = "feedpub"
 
 
-def ordered(show: Show, episodes: list[Episode]) -> list[Episode]:
+def ordered(episodes: list[Episode]) -> list[Episode]:
     """Newest first; ties broken by number then slug, so the order is stable."""
     return sorted(episodes, key=lambda e: (e.pub_date, e.number or 0, e.slug), reverse=True)
 
@@ -39,8 +37,9 @@ def render_feed(show: Show, episodes: list[Episode]) -> bytes:
     if show.copyright:
         fg.copyright(show.copyright)
     fg.image(url=show.artwork, title=show.title, link=show.link)
-    fg.generator(f"feedpub {__version__}")
-    items = ordered(show, episodes)
+    # No version number: upgrading feedpub must not change an otherwise identical feed.
+    fg.generator("feedpub")
+    items = ordered(episodes)
     newest = max(e.pub_date for e in items).astimezone(tz)
     fg.lastBuildDate(newest)
     fg.pubDate(newest)
@@ -64,8 +63,3 @@ def render_feed(show: Show, episodes: list[Episode]) -> bytes:
     data: bytes = fg.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
     return data
 
-
-def parse_back(data: bytes) -> etree._Element:
-    """Parse our own output safely (tests and --check use it)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.fromstring(data, parser)

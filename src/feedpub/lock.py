@@ -35,9 +35,10 @@ class Entry:
 class Lock:
     path: Path
     entries: dict[str, Entry] = field(default_factory=dict)
+    podcast_guid: str | None = None  # the show's podcast:guid, once published
 
     def to_json(self) -> str:
-        body = {
+        body: dict[str, object] = {
             "version": VERSION,
             "episodes": {
                 slug: {"guid": e.guid,
@@ -45,15 +46,12 @@ class Lock:
                 for slug, e in sorted(self.entries.items())
             },
         }
+        if self.podcast_guid:
+            body["podcast_guid"] = self.podcast_guid
         return json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
-    def save(self) -> bool:
-        """Write if anything changed; True when the file was (re)written."""
-        text = self.to_json()
-        if self.path.is_file() and self.path.read_text(encoding="utf-8") == text:
-            return False
-        write_atomic(self.path, text.encode("utf-8"))
-        return True
+    def by_guid(self, guid: str) -> Entry | None:
+        return next((e for e in self.entries.values() if e.guid == guid), None)
 
 
 def audio_json(a: AudioFacts) -> dict[str, object]:
@@ -66,31 +64,72 @@ def audio_json(a: AudioFacts) -> dict[str, object]:
     return data
 
 
+AUDIO_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "file": str, "size": int, "duration": (int, float), "mime": str, "sha256": str, "kind": str}
+CHAPTER_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "start": (int, float), "title": str, "end": (int, float), "url": str, "img": str,
+    "toc": bool}
+
+
 def load_lock(root: Path) -> Lock:
+    """Read feedpub.lock; a damaged one is an error, never silently rebuilt."""
     path = root / LOCK_NAME
     lock = Lock(path)
-    if not path.is_file():
-        return lock
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return lock
+    except OSError as exc:
+        raise ConfigError(Problem(path, f"cannot read: {exc.strerror}")) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise ConfigError(Problem(path, f"lock file is not valid JSON: {exc}", line,
-                                  hint="restore it from git; it is written by feedpub build")) from None
+                                  hint=RESTORE)) from None
     if not isinstance(data, dict) or data.get("version") != VERSION:
-        raise ConfigError(Problem(path, "unknown lock file version", expected=f"version {VERSION}"))
-    for slug, raw in data.get("episodes", {}).items():
-        try:
-            audio = raw.get("audio")
-            lock.entries[slug] = Entry(
-                guid=str(raw["guid"]),
-                audio=AudioFacts(
-                    **{k: audio[k] for k in ("file", "size", "duration", "mime", "sha256",
-                                             "kind")},
-                    chapters=tuple(Chapter(**ch) for ch in audio.get("chapters", ())),
-                ) if audio else None,
-            )
-        except (KeyError, TypeError, AttributeError):
-            raise ConfigError(Problem(path, f"entry for {slug!r} is incomplete",
-                                      expected="guid and audio facts")) from None
+        raise ConfigError(Problem(path, "unknown lock file version", expected=f"version {VERSION}",
+                                  hint=RESTORE))
+    episodes = data.get("episodes", {})
+    show_guid = data.get("podcast_guid")
+    if not isinstance(episodes, dict) or not isinstance(show_guid, (str, type(None))):
+        raise ConfigError(Problem(path, "lock file has the wrong shape", hint=RESTORE))
+    lock.podcast_guid = show_guid
+    for slug, raw in episodes.items():
+        entry = parse_entry(raw)
+        if entry is None:
+            raise ConfigError(Problem(path, f"entry for {slug!r} is damaged",
+                                      expected="a guid and audio facts", hint=RESTORE))
+        lock.entries[slug] = entry
     return lock
+
+
+RESTORE = "restore it from git; feedpub build writes it"
+
+
+def typed(raw: object, fields: dict[str, type | tuple[type, ...]],
+          required: tuple[str, ...]) -> dict[str, object] | None:
+    """``raw`` if it is a dict whose known keys have the right types, else None."""
+    if not isinstance(raw, dict) or not all(k in raw for k in required):
+        return None
+    for key, kind in fields.items():
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, kind) or
+                                  (isinstance(value, bool) and kind is not bool)):
+            return None
+    return {k: raw[k] for k in fields if k in raw}
+
+
+def parse_entry(raw: object) -> Entry | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("guid"), str):
+        return None
+    audio_raw = raw.get("audio")
+    if audio_raw is None:
+        return Entry(raw["guid"])
+    audio = typed(audio_raw, AUDIO_FIELDS, tuple(AUDIO_FIELDS))
+    chapters_raw = audio_raw.get("chapters", []) if isinstance(audio_raw, dict) else None
+    if audio is None or not isinstance(chapters_raw, list):
+        return None
+    chapter_list = [typed(ch, CHAPTER_FIELDS, ("start",)) for ch in chapters_raw]
+    if any(ch is None for ch in chapter_list):
+        return None
+    return Entry(raw["guid"], AudioFacts(
+        **audio, chapters=tuple(Chapter(**ch) for ch in chapter_list if ch)))  # type: ignore[arg-type]

@@ -47,7 +47,7 @@ def fetch_for_probe(url: str, source: Path) -> AudioFacts:
                                      hint="check the URL, or put the file beside episode.toml")
                              ) from None
         try:
-            return probe(Path(tmp), name=url)
+            return probe(Path(tmp))
         except AudioError as err:
             raise AudioError([Problem(source, f"audio at {url}: {p.message}", expected=p.expected)
                               for p in err.problems]) from None

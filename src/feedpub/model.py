@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote, urljoin
 
 EpisodeType = Literal["full", "trailer", "bonus"]
 ShowType = Literal["episodic", "serial"]
@@ -89,7 +90,7 @@ class Show:
     @property
     def site_base_url(self) -> str:
         """Folder URL of the feed: transcripts and chapters are published beside it."""
-        return self.feed_url.rsplit("/", 1)[0] + "/"
+        return urljoin(self.feed_url, "./")
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,6 @@ class Episode:
     number: int | None = None
     episode_type: EpisodeType = "full"
     explicit: bool | None = None
-    description_md: str = ""
     description_html: str = ""
     description_text: str = ""
     link: str | None = None
@@ -222,11 +222,5 @@ class Episode:
     def enclosure_url(self, show: Show) -> str:
         if self.audio_is_url:
             return self.audio_file
-        return show.media_base_url + Path(self.audio_file).name
-
-    def speaker_name(self, label: str) -> str:
-        """The listener-facing name for a transcript label, or the label itself."""
-        for s in self.speakers:
-            if label in (s.label, s.name):
-                return s.name
-        return label
+        # Apple wants ASCII URLs: spaces and accents in file names are percent-encoded.
+        return show.media_base_url + quote(Path(self.audio_file).name)

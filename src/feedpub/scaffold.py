@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from .config import load_show
 from .dates import zone
-from .episodes import EPISODE_FILE, DESCRIPTION_FILE, episode_folders
+from .episodes import DESCRIPTION_FILE, EPISODE_FILE, SLUG, episode_folders
 from .errors import EpisodeError, Problem
 from .writefile import write_atomic
 
@@ -58,14 +59,21 @@ def next_number(folders: list[Path]) -> int:
 
 
 def toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string: JSON's string escapes are all valid TOML."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def new_episode(root: Path, title: str, slug: str | None = None,
                 today: datetime | None = None) -> Path:
     """Create ``episodes/<slug>/`` and return it; an existing folder is never touched."""
     show = load_show(root)
+    title = " ".join(title.split())
+    if not title:
+        raise EpisodeError(Problem(None, "the title is empty", expected="the episode's title"))
     slug = slug or slugify(title)
+    if not SLUG.match(slug):
+        raise EpisodeError(Problem(None, f"slug {slug!r} is not usable in URLs",
+                                   expected="lower-case ASCII letters, digits, '-', '_' or '.'"))
     folder = root / show.episodes_dir / slug
     if folder.exists():
         raise EpisodeError(Problem(folder, "episode folder already exists",

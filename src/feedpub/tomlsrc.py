@@ -17,6 +17,7 @@ from .errors import Problem
 
 HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 ASSIGN = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-.]+)\s*=""")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 SYNTAX_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
@@ -111,7 +112,11 @@ def get(src: TomlSource, data: dict[str, Any], key: str, dotted: str, kind: type
     if not isinstance(value, kind):
         src.problem(dotted, f"got {value!r}", expected)
         return default
-    if isinstance(value, str) and required and not value.strip():
-        src.problem(dotted, "is empty", expected)
-        return default
+    if isinstance(value, str):
+        if CONTROL.search(value):
+            src.problem(dotted, "contains a control character XML cannot carry", expected)
+            return default
+        if required and not value.strip():
+            src.problem(dotted, "is empty", expected)
+            return default
     return value

@@ -25,8 +25,3 @@ def write_atomic(path: Path, data: bytes) -> None:
             pass
         raise
 
-
-def write_all_atomic(files: dict[Path, bytes]) -> None:
-    """Write several files, each atomically; the caller orders them (feed last)."""
-    for path, data in files.items():
-        write_atomic(path, data)
