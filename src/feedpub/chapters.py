@@ -122,9 +122,9 @@ def toml_chapter(src: TomlSource, item: Any, i: int, head: int | None,
 
 
 def read_json(path: Path) -> tuple[Chapter, ...]:
-    from .transcripts import decode  # the same UTF-8 check and message as transcripts
+    from .transcripts import read_text  # the same UTF-8 check and message as transcripts
 
-    data, problem = jsonpos.loads(decode(path, path.read_bytes()), path)
+    data, problem = jsonpos.loads(read_text(path), path)
     if problem:
         raise TranscriptError(problem)
     shape = '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "..."}]}'

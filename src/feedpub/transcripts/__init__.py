@@ -37,6 +37,15 @@ WRITERS: list[Writer] = [
 TRANSCRIPT_STEM = "transcript"
 
 
+def read_text(path: Path) -> str:
+    """A transcript or chapters file's text; unreadable or non-UTF-8 files are errors."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TranscriptError(Problem(path, f"cannot read: {exc.strerror}")) from None
+    return decode(path, data)
+
+
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 text of a transcript, or an error that says what the bytes look like."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -84,8 +93,7 @@ def read(path: Path, language: str) -> Transcript:
         raise TranscriptError(Problem(
             path, f"unknown transcript format {path.suffix!r}",
             expected="one of " + ", ".join(sorted(READERS))))
-    text = decode(path, path.read_bytes())
-    segments = reader(text, path)
+    segments = reader(read_text(path), path)
     if not segments:
         raise TranscriptError(Problem(path, "transcript is empty", 1,
                                       expected="at least one speaker turn or cue"))
