@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from . import chapters, transcripts
 from .errors import FeedpubError, Problem
-from .model import Episode, PublishedFile, Show, Transcript
+from .model import Chapter, Episode, PublishedFile, Show, Transcript
 from .transcripts import checks
 
 
@@ -61,7 +61,7 @@ def read_transcripts(show: Show, ep: Episode, problems: list[Problem]) -> list[T
     return found
 
 
-def read_chapters(ep: Episode, problems: list[Problem]) -> tuple:  # type: ignore[type-arg]
+def read_chapters(ep: Episode, problems: list[Problem]) -> tuple[Chapter, ...]:
     embedded = ep.audio.chapters if ep.audio else ()
     try:
         return chapters.load(ep.chapters_file, embedded, ep.audio.duration if ep.audio else None,

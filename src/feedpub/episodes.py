@@ -127,7 +127,7 @@ def load_episode(show: Show, folder: Path) -> Episode:
         declared_duration=declared,
         season=season,
         number=number,
-        episode_type=episode_type,  # type: ignore[arg-type]
+        episode_type=episode_type,
         explicit=explicit,
         description_html=html,
         description_text=html_to_text(html),
@@ -163,7 +163,7 @@ def read_description(path: Path, problems: list[Problem]) -> str:
 
 
 def positive_int(src: TomlSource, d: dict[str, Any], key: str) -> int | None:
-    value = get(src, d, key, key, int, "a whole number above 0")
+    value: int | None = get(src, d, key, key, int, "a whole number above 0")
     if value is not None and not 1 <= value <= MAX_NUMBER:
         src.problem(key, f"got {value}", f"a whole number from 1 to {MAX_NUMBER:,}")
         return None

@@ -37,7 +37,7 @@ def add_person(parent: etree._Element, person: Person) -> None:
         href=person.href, img=person.img)
 
 
-class ShowExtension(BaseExtension):
+class ShowExtension(BaseExtension):  # type: ignore[misc]  # feedgen ships no type hints
     """Channel-level elements; ``show`` is set by feed.py before rendering."""
 
     show: Show | None = None
@@ -73,7 +73,7 @@ class ShowExtension(BaseExtension):
         return feed
 
 
-class EpisodeExtension(BaseEntryExtension):
+class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
     """Item-level elements; ``episode`` and ``show`` are set by feed.py."""
 
     episode: Episode | None = None

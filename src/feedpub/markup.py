@@ -22,7 +22,8 @@ def renderer() -> MarkdownIt:
 
 
 def markdown_to_html(text: str) -> str:
-    return renderer().render(clean(text)).strip()
+    html: str = renderer().render(clean(text))
+    return html.strip()
 
 
 def clean(text: str) -> str:

@@ -97,7 +97,7 @@ def load(path: Path) -> tuple[TomlSource | None, Problem | None]:
     return TomlSource(path, data, text), None
 
 
-def get(src: TomlSource, data: dict[str, Any], key: str, dotted: str, kind: type | tuple,
+def get(src: TomlSource, data: dict[str, Any], key: str, dotted: str, kind: type | tuple[type, ...],
         expected: str, required: bool = False, default: Any = None) -> Any:
     """A typed value from ``data``; a wrong type or a missing required key is recorded."""
     if key not in data:
