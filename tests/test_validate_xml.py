@@ -156,3 +156,29 @@ def test_lines_beyond_65535_are_exact() -> None:
     assert [(f.rule, f.line) for f in findings if f.severity == "warning"] == [
         ("itunes-yes", line_of(feed, "<itunes:block>maybe"))]
     assert line_of(feed, "<itunes:block>maybe") > 65535
+
+
+PAD = "<!-- padding so the file is larger than the head parse_file reads -->\n" * 1500
+
+
+@pytest.mark.parametrize("name, data", [
+    ("clean", make_feed(channel_extra=PAD).encode()),
+    ("latin1-deep", make_feed(channel_extra=PAD + "<itunes:subtitle>caf\u00e9</itunes:subtitle>\n")
+     .encode("latin-1")),
+    ("utf8-accents", make_feed(channel_extra=PAD + "<itunes:subtitle>caf\u00e9</itunes:subtitle>\n")
+     .encode()),
+    ("malformed-deep", make_feed(channel_extra=PAD + "<itunes:subtitle>a & b</itunes:subtitle>\n")
+     .encode()),
+    ("declared-latin1", make_feed(declaration='<?xml version="1.0" encoding="ISO-8859-1"?>\n',
+                                  channel_extra=PAD).encode()),
+    ("entities", BILLION_LAUGHS.replace(b"<rss", PAD.encode() + b"<rss")),
+    ("utf16", make_feed(declaration='<?xml version="1.0" encoding="UTF-16"?>\n',
+                        channel_extra=PAD).encode("utf-16")),
+    ("empty", b"\n" * 70_000),
+])
+def test_file_and_bytes_give_the_same_findings(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(data)
+    assert len(data) > 64 * 1024
+    from_bytes = validate_bytes(data, source="feed.xml", now=NOW)
+    assert validate_file(path, source="feed.xml", now=NOW) == from_bytes

@@ -16,7 +16,7 @@ from . import rules_apple, rules_podcast, rules_rss, rules_sanity
 from .data import ITUNES_NS, PODCAST_NS, PODCAST_NS_ALIASES
 from .findings import Collector, Finding
 from .view import Context, Node
-from .xmlsafe import DEFAULT_MAX_SIZE, parse
+from .xmlsafe import DEFAULT_MAX_SIZE, parse, parse_file
 
 CHANNEL_RULES = (rules_rss.check_channel, rules_apple.check_channel,
                  rules_podcast.check_channel, rules_sanity.check_channel)
@@ -50,17 +50,23 @@ def analyse(data: bytes, *, source: str = "feed.xml", now: datetime | None = Non
 
 
 def validate_file(path: str | Path, *, now: datetime | None = None,
-                  max_size: int = DEFAULT_MAX_SIZE, source: str | None = None) -> list[Finding]:
-    """:func:`validate_bytes` for a file, checking the size before reading it."""
-    path = Path(path)
-    name = source or str(path)
-    size = path.stat().st_size
-    if size > max_size:
-        out = Collector(name)
-        out.error("xml-too-large", f"the feed is {size:,} bytes, over the {max_size:,}-byte "
-                  "limit; it was not read", hint="raise the limit with --max-size")
-        return list(out)
-    return validate_bytes(path.read_bytes(), source=name, now=now, max_size=max_size)
+                  max_size: int = DEFAULT_MAX_SIZE, source: str | None = None,
+                  size_warning: int = rules_sanity.FEED_SIZE_WARNING) -> list[Finding]:
+    """:func:`validate_bytes` for a file (same findings), checking the size before reading."""
+    return analyse_file(Path(path), source=source, now=now, max_size=max_size,
+                        size_warning=size_warning)[0]
+
+
+def analyse_file(path: Path, *, source: str | None = None, now: datetime | None = None,
+                 max_size: int = DEFAULT_MAX_SIZE,
+                 size_warning: int = rules_sanity.FEED_SIZE_WARNING,
+                 ) -> tuple[list[Finding], etree._Element | None]:
+    """Like :func:`analyse` for a file; libxml2 reads it directly (one copy in memory)."""
+    out = Collector(source or str(path))
+    root, size = parse_file(path, out, max_size)
+    if root is not None:
+        check_tree(root, out, now=now, size=size, size_warning=size_warning)
+    return list(out), root
 
 
 def _namespaces(root: etree._Element, channel: etree._Element | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from .findings import Finding, Report
 
@@ -58,12 +59,24 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _repo_relative(path: str) -> str:
+    """GitHub attaches annotations only to paths relative to the checkout (the cwd)."""
+    if os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            return path
+        if not rel.startswith(".."):
+            return rel.replace(os.sep, "/")
+    return path
+
+
 def annotation(f: Finding) -> str:
     """One ``::error file=…,line=…,title=…::message`` workflow command."""
     level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity]
     props = []
     if f.source and not f.source.startswith(("http://", "https://")):
-        props.append(f"file={_escape_property(f.source)}")
+        props.append(f"file={_escape_property(_repo_relative(f.source))}")
     if f.line is not None:
         props.append(f"line={f.line}")
     props.append(f"title={_escape_property(f.rule)}")

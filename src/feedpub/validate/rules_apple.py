@@ -154,6 +154,12 @@ def check_channel(ch: Node, ctx: Context) -> None:
         else:
             out.warn("new-feed-url", f"this feed tells apps it moved to {target}", new_url,
                      "keep it only while moving the show; apps follow it for good")
+    keywords = ch.first(IT + "keywords")
+    if keywords is not None:
+        text = element_text(keywords).strip()
+        if " " in text and "," not in text:
+            out.warn("itunes-keywords", f"itunes:keywords {text[:60]!r} has no commas",
+                     keywords, "separate keywords with commas: 'tech, ethics, society'")
     for tag, limit in (("title", SHORT_LIMIT), (IT + "title", SHORT_LIMIT),
                        (IT + "author", SHORT_LIMIT), (IT + "subtitle", SHORT_LIMIT),
                        (IT + "keywords", SHORT_LIMIT), (IT + "summary", SUMMARY_LIMIT)):

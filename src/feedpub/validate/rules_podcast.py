@@ -7,6 +7,7 @@ validator is lenient where the spec is inconsistent (spec-notes §1.2).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -112,14 +113,28 @@ def _medium(el: Element, out: Collector, ctx: Context) -> None:
 
 
 def _person(el: Element, out: Collector, ctx: Context) -> None:
+    """Complete check (https of img/href too): persons repeat on every episode."""
     _text(el, out, "person", 128)
-    role, group = el.get("role"), el.get("group")
+    get = el.get
+    problems = _role_group(get("role"), get("group"))
+    for message, hint in problems:
+        out.warn("podcast-person", message, el, hint)
+    for attr in ("img", "href"):
+        value = get(attr)
+        if value is not None and value.startswith("http:"):
+            _not_https(el, out, "person", attr, value)
+
+
+@functools.lru_cache(maxsize=256)
+def _role_group(role: str | None, group: str | None) -> tuple[tuple[str, str], ...]:
+    found = []
     if role is not None and role.strip().lower() not in PERSON_ROLES:
-        out.warn("podcast-person", f"person role {role!r} is not in the Podcast Taxonomy", el,
-                 "e.g. host, co-host, guest, producer, editor (case-insensitive)")
+        found.append((f"person role {role!r} is not in the Podcast Taxonomy",
+                      "e.g. host, co-host, guest, producer, editor (case-insensitive)"))
     if group is not None and group.strip().lower() not in PERSON_GROUPS:
-        out.warn("podcast-person", f"person group {group!r} is not in the Podcast Taxonomy",
-                 el, "e.g. cast, writing, audio production, creative direction")
+        found.append((f"person group {group!r} is not in the Podcast Taxonomy",
+                      "e.g. cast, writing, audio production, creative direction"))
+    return tuple(found)
 
 
 def _location(el: Element, out: Collector, ctx: Context) -> None:
@@ -246,22 +261,50 @@ def _live_item(el: Element, out: Collector, ctx: Context) -> None:
 
 
 def _transcript(el: Element, out: Collector, ctx: Context) -> None:
-    mime, rel, lang = el.get("type"), el.get("rel"), el.get("language")
-    if mime == "application/srt":
-        out.warn("podcast-transcript", "transcript type application/srt is outdated", el,
-                 'use type="application/x-subrip"')
-    elif mime and mime not in TRANSCRIPT_TYPES:
-        out.error("podcast-transcript", f"transcript type {mime!r} is not one of "
-                  + ", ".join(sorted(TRANSCRIPT_TYPES)), el)
+    """Complete check (required attributes and https too): the commonest podcast tag."""
+    get = el.get
+    url, mime = get("url"), get("type")
+    if not url or not mime:
+        _required(el, out, "transcript", ("url", "type"))
+    if url is not None and url.startswith("http:"):
+        _not_https(el, out, "transcript", "url", url)
+    if mime not in TRANSCRIPT_TYPES and mime:
+        if mime == "application/srt":
+            out.warn("podcast-transcript", "transcript type application/srt is outdated", el,
+                     'use type="application/x-subrip"')
+        else:
+            out.error("podcast-transcript", f"transcript type {mime!r} is not one of "
+                      + ", ".join(sorted(TRANSCRIPT_TYPES)), el)
+    rel = get("rel")
     if rel is not None and rel != "captions":
         out.error("podcast-transcript", f"transcript rel {rel!r}: the only value is captions",
                   el)
-    if lang is not None and language_problem(lang):
-        out.warn("podcast-transcript", f"transcript language: {language_problem(lang)}", el)
+    lang = get("language")
+    if lang is not None:
+        problem = language_problem(lang)
+        if problem:
+            out.warn("podcast-transcript", f"transcript language: {problem}", el)
+
+
+def _required(el: Element, out: Collector, name: str, required: tuple[str, ...]) -> None:
+    missing = [a for a in required if not el.get(a)]
+    if missing:
+        out.error("podcast-required", f"<podcast:{name}> lacks required attribute(s) "
+                  + ", ".join(missing), el)
+
+
+def _not_https(el: Element, out: Collector, name: str, attr: str, value: str) -> None:
+    out.error("podcast-https", f"podcast:{name} {attr} {value!r} is not https", el,
+              "the namespace requires https for every URL")
 
 
 def _chapters(el: Element, out: Collector, ctx: Context) -> None:
-    mime = el.get("type")
+    """Complete check (required attributes and https too)."""
+    url, mime = el.get("url"), el.get("type")
+    if not url or not mime:
+        _required(el, out, "chapters", ("url", "type"))
+    if url is not None and url.startswith("http:"):
+        _not_https(el, out, "chapters", "url", url)
     if mime and mime != CHAPTERS_TYPE:
         out.warn("podcast-chapters", f"chapters type {mime!r} is not {CHAPTERS_TYPE}", el,
                  f'write type="{CHAPTERS_TYPE}" for JSON chapters')
@@ -332,19 +375,34 @@ VALUE_CHECKS: dict[str, Check] = {
 }
 
 
+Spec = tuple[frozenset[str], bool, tuple[str, ...], tuple[str, ...], Check | None]
+#: everything _check_tags needs per tag name, in one lookup
+#: checks that already cover required attributes and https (hot tags, done in one pass)
+COMPLETE_CHECKS = frozenset({"transcript", "chapters", "person"})
+SPECS: dict[str, Spec] = {
+    name: (parents, single,
+           () if name in COMPLETE_CHECKS else required,
+           () if name in COMPLETE_CHECKS else URL_ATTRS_OF.get(name, URL_ATTRS),
+           VALUE_CHECKS.get(name))
+    for name, (parents, single, required) in TAGS.items()
+}
+
+
+#: the same, keyed by Clark-notation tag, so non-podcast children cost one dict miss
+SPECS_BY_TAG: dict[str, tuple[str, Spec]] = {PC + name: (name, spec)
+                                             for name, spec in SPECS.items()}
+
+
 def _check_tags(node: Node, ctx: Context, parent: str) -> None:
     out = ctx.out
-    plen = len(PC)
     for tag, bucket in node.kids.items():
-        if not tag.startswith(PC):
+        found = SPECS_BY_TAG.get(tag)
+        if found is None:
+            if tag.startswith(PC):
+                out.info("podcast-unknown", f"<podcast:{tag[len(PC):]}> is not defined by the "
+                         "namespace", bucket[0])
             continue
-        name = tag[plen:]
-        spec = TAGS.get(name)
-        if spec is None:
-            out.info("podcast-unknown", f"<podcast:{name}> is not defined by the namespace",
-                     bucket[0])
-            continue
-        parents, single, required = spec
+        name, (parents, single, required, url_attrs, check) = found
         if parent not in parents:
             out.error("podcast-placement", f"<podcast:{name}> does not belong in the {parent}",
                       bucket[0], f"allowed in: {', '.join(sorted(parents))}")
@@ -352,21 +410,13 @@ def _check_tags(node: Node, ctx: Context, parent: str) -> None:
         if single and len(bucket) > 1:
             out.error("podcast-placement", f"<podcast:{name}> appears {len(bucket)} times in "
                       f"the {parent}; only one is allowed", bucket[1])
-        check = VALUE_CHECKS.get(name)
-        url_attrs = URL_ATTRS_OF.get(name, URL_ATTRS)
         for el in bucket:
-            get = el.get
-            for attr in required:
-                if not get(attr):
-                    missing = [a for a in required if not get(a)]
-                    out.error("podcast-required", f"<podcast:{name}> lacks required "
-                              "attribute(s) " + ", ".join(missing), el)
-                    break
+            if required:
+                _required(el, out, name, required)
             for attr in url_attrs:
-                value = get(attr)
+                value = el.get(attr)
                 if value is not None and value.startswith("http:"):
-                    out.error("podcast-https", f"podcast:{name} {attr} {value!r} is not https",
-                              el, "the namespace requires https for every URL")
+                    _not_https(el, out, name, attr, value)
             if check is not None:
                 check(el, out, ctx)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import datetime, timedelta
 
 from .data import APPLE_MEDIA
-from .findings import Collector
-from .values import DateProblem, is_absolute_url, is_mime, parse_rfc2822, url_extension
+from .findings import Collector, Severity
+from .values import (DateProblem, is_absolute_url, is_email, is_mime, parse_rfc2822,
+                     url_extension)
 from .view import ATOM, CONTENT, IT, PC, Context, Element, Node, element_text
 
 APPLE_TEXT_LIMIT = 4000  # bytes, channel and item description
@@ -51,6 +54,58 @@ def duplicates(node: Node, singles: frozenset[str], out: Collector, where: str) 
                       bucket[1], f"keep one <{name}>; readers take an arbitrary one")
 
 
+_RELATIVE_VALUE = re.compile(r"""\s*=\s*["']?(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|["'\s>])""")
+_TAG = re.compile(r"</?(?:b|i|em|strong|a|p|br|span|div|img|h[1-6])\b[^>]*>", re.IGNORECASE)
+
+
+def _has_relative_link(text: str) -> bool:
+    """An href/src whose value has no scheme; str.find first, as a regex scan is slower."""
+    for attr in ("href", "src"):
+        i = text.find(attr)
+        while i >= 0:
+            if _RELATIVE_VALUE.match(text, i + len(attr)):
+                return True
+            i = text.find(attr, i + 1)
+    return False
+
+
+def _html_checks(el: Element, text: str, out: Collector, what: str) -> None:
+    """Show notes: relative links break in apps (there is no page to be relative to)."""
+    if _has_relative_link(text):
+        out.warn("relative-link", f"{what} contains a relative link or image", el,
+                 "use absolute https:// URLs in show notes")
+
+
+def _plain_text(el: Element, text: str, out: Collector, what: str) -> None:
+    if "<" in text and _TAG.search(text):
+        out.warn("html-in-text", f"{what} contains HTML markup: {text.strip()[:60]!r}", el,
+                 "titles are plain text; apps show the tags literally")
+
+
+def _check_rss_extras(ch: Node, out: Collector) -> None:
+    """What the W3C validator also checks on the channel: <image>, ttl, e-mail fields."""
+    image = ch.first("image")
+    if image is not None:
+        node = Node(image)
+        missing = [t for t in ("url", "title", "link") if not node.text(t)]
+        if missing:
+            out.error("rss-image", f"channel <image> lacks {', '.join(missing)}", image,
+                      "RSS requires url, title and link inside <image>")
+        for tag, limit in (("width", 144), ("height", 400)):
+            value = node.text(tag)
+            if value is not None and (not value.isdigit() or int(value) > limit):
+                out.error("rss-image", f"channel <image> {tag} {value!r} must be an integer "
+                          f"<= {limit}", node.first(tag))
+    ttl = ch.text("ttl")
+    if ttl is not None and not ttl.isdigit():
+        out.error("rss-value", f"<ttl> {ttl!r} is not a number of minutes", ch.first("ttl"))
+    for tag in ("managingEditor", "webMaster"):
+        value = ch.text(tag)
+        if value is not None and not is_email(value.split(" ", 1)[0]):
+            out.warn("rss-value", f"<{tag}> {value!r} does not start with an e-mail address",
+                     ch.first(tag), "write 'name@example.org (Name)'")
+
+
 def _description_length(el: Element, text: str, out: Collector, what: str) -> None:
     size = len(text.encode("utf-8")) if len(text) > APPLE_TEXT_LIMIT // 4 else 0
     if size > APPLE_TEXT_LIMIT:
@@ -86,6 +141,10 @@ def check_channel(ch: Node, ctx: Context) -> None:
         if not text.strip():
             out.error("channel-description", "the channel <description> is empty", desc_el)
         _description_length(desc_el, text, out, "channel <description>")
+        _html_checks(desc_el, text, out, "channel <description>")
+    if title_el is not None:
+        _plain_text(title_el, element_text(title_el), out, "channel <title>")
+    _check_rss_extras(ch, out)
     for tag in ("pubDate", "lastBuildDate"):
         el = ch.first(tag)
         if el is not None:
@@ -132,8 +191,9 @@ def check_item(item: Node, ctx: Context) -> None:
                   "item <title> is empty", title_el if title_el is not None else item.el,
                   "every episode needs a title; Apple and Spotify reject untitled episodes")
     else:
-        first = ctx.titles.setdefault(title, item.el.sourceline)
-        if first != item.el.sourceline:
+        line = item.el.sourceline
+        first = ctx.titles.setdefault(title, line)
+        if first != line:
             out.warn("duplicate-title", f"title {title!r} is also used by the item on line "
                      f"{first}", title_el, "listeners cannot tell the episodes apart")
     _check_guid(item, ctx)
@@ -149,9 +209,23 @@ def check_item(item: Node, ctx: Context) -> None:
         if len(d):
             out.warn("description-html", "item <description> contains raw XML/HTML elements",
                      d, "wrap HTML show notes in <![CDATA[ … ]]> or escape them")
-        _description_length(d, element_text(d), out, "item <description>")
+        text = element_text(d)
+        _description_length(d, text, out, "item <description>")
+        _html_checks(d, text, out, "item <description>")
+    elif CONTENT + "encoded" in kids:
+        out.warn("item-description", "item has content:encoded but no <description>", item.el,
+                 "many apps only read <description>; add a plain summary")
+    if "<" in title:
+        _plain_text(title_el, title, out, "item <title>")
+    link = kids.get("link")
+    if link is not None:
+        href = (link[0].text or "").strip()
+        if not is_absolute_url(href):
+            out.error("rss-value", f"item <link> {href!r} is not an absolute http(s) URL",
+                      link[0])
     _check_enclosures(item, ctx, title)
-    duplicates(item, ITEM_SINGLE, out, f"item {title!r}")
+    if item.repeated:
+        duplicates(item, ITEM_SINGLE, out, f"item {title!r}")
 
 
 def _check_guid(item: Node, ctx: Context) -> None:
@@ -165,8 +239,9 @@ def _check_guid(item: Node, ctx: Context) -> None:
     if not guid:
         out.error("guid-missing", "item <guid> is empty", el)
         return
-    first = ctx.guids.setdefault(guid, el.sourceline)
-    if first != el.sourceline:
+    line = el.sourceline
+    first = ctx.guids.setdefault(guid, line)
+    if first != line:
         out.error("guid-duplicate", f"guid {guid!r} is also used on line {first}", el,
                   "apps treat both items as one episode; give each its own guid")
     perma = el.get("isPermaLink")
@@ -193,8 +268,8 @@ def _check_enclosures(item: Node, ctx: Context, title: str) -> None:
                  "apps play only the first; use podcast:alternateEnclosure for alternatives")
     el = encs[0]
     url, length, mime = el.get("url"), el.get("length"), el.get("type")
-    missing = [n for n, v in (("url", url), ("length", length), ("type", mime)) if not v]
-    if missing:
+    if not (url and length and mime):
+        missing = [n for n, v in (("url", url), ("length", length), ("type", mime)) if not v]
         out.error("enclosure", f"<enclosure> lacks {', '.join(missing)}", el,
                   "url, length (bytes) and type are all required")
     url_ok = bool(url) and _check_enclosure_url(el, url or "", ctx)
@@ -223,28 +298,36 @@ def _check_enclosure_url(el: Element, url: str, ctx: Context) -> bool:
     if url.startswith("http:"):
         out.warn("https", f"enclosure url {url!r} uses plain http", el,
                  "serve media over https")
-    first = ctx.enclosures.setdefault(url, el.sourceline)
-    if first != el.sourceline:
+    line = el.sourceline
+    first = ctx.enclosures.setdefault(url, line)
+    if first != line:
         out.error("enclosure-duplicate", f"enclosure url is also used on line {first}", el,
                   "Apple ignores episodes whose media URL repeats another episode's")
     return True
 
 
 def _check_enclosure_type(el: Element, url: str, mime: str, out: Collector) -> None:
+    problem = _type_problem(url_extension(url) if url else None, mime)
+    if problem is not None:
+        severity, message, hint = problem
+        out.add(severity, "enclosure-type", message, el, hint)
+
+
+@functools.lru_cache(maxsize=512)
+def _type_problem(ext: str | None, mime: str) -> tuple[Severity, str, str] | None:
+    """What is wrong with this extension/type pair (a feed repeats the same few pairs)."""
     if not is_mime(mime):
-        out.error("enclosure-type", f"enclosure type {mime!r} is not a MIME type", el,
-                  "e.g. audio/mpeg for .mp3, audio/x-m4a for .m4a")
-        return
-    if not url:
-        return  # no usable URL: nothing to compare the type with
-    ext = url_extension(url)
+        return ("error", f"enclosure type {mime!r} is not a MIME type",
+                "e.g. audio/mpeg for .mp3, audio/x-m4a for .m4a")
+    if ext is None:
+        return None  # no usable URL: nothing to compare the type with
     base = mime.split(";", 1)[0].strip().lower()
     allowed = APPLE_MEDIA.get(ext)
     if allowed is None:
-        out.warn("enclosure-type",
-                 f"file extension {('.' + ext) if ext else '(none)'} is not one Apple "
-                 "Podcasts lists (.mp3 .m4a .mp4 .m4v .mov .pdf)", el,
-                 "Apple decides from the URL's extension; publish MP3 or AAC (.m4a)")
-    elif base not in allowed:
-        out.warn("enclosure-type", f"type {mime!r} does not match the .{ext} extension", el,
-                 f"use type=\"{allowed[0]}\" for .{ext} files")
+        return ("warning", f"file extension {('.' + ext) if ext else '(none)'} is not one Apple "
+                "Podcasts lists (.mp3 .m4a .mp4 .m4v .mov .pdf)",
+                "Apple decides from the URL's extension; publish MP3 or AAC (.m4a)")
+    if base not in allowed:
+        return ("warning", f"type {mime!r} does not match the .{ext} extension",
+                f"use type=\"{allowed[0]}\" for .{ext} files")
+    return None

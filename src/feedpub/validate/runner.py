@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from .compare import compare_feeds
-from .engine import analyse
+from .engine import analyse, analyse_file
 from .findings import Collector, Finding, Report
 from .netchecks import check_feed_urls
 from .network import NetOptions, Where, base_type, fetch, follow
@@ -39,22 +39,13 @@ class RunOptions:
     now: datetime | None = None
 
 
-def _load(feed: str, opts: RunOptions, net: NetOptions,
-          out: Collector) -> tuple[bytes | None, str]:
-    """The feed's bytes (from a file or URL) and the Content-Type it was served with."""
-    if is_url(feed):
-        got = fetch(feed, out, net)
-        if got.data is None:
-            return None, got.content_type
-        _check_feed_type(got.content_type, got.data, out)
-        return got.data, got.content_type
-    path = Path(feed)
-    size = path.stat().st_size
-    if size > opts.max_size:
-        out.error("xml-too-large", f"the feed is {size:,} bytes, over the {opts.max_size:,}-"
-                  "byte limit; it was not read", hint="raise the limit with --max-size")
-        return None, ""
-    return path.read_bytes(), ""
+def _fetch_feed(feed: str, net: NetOptions, out: Collector) -> tuple[bytes | None, str]:
+    """The feed's bytes from its URL, and the URL it was finally fetched from."""
+    got = fetch(feed, out, net)
+    if got.data is None:
+        return None, got.final_url
+    _check_feed_type(got.content_type, got.data, out)
+    return got.data, got.final_url
 
 
 def _check_feed_type(content_type: str, data: bytes, out: Collector) -> None:
@@ -81,18 +72,24 @@ def run(feed: str, opts: RunOptions) -> Report:
     net = NetOptions(timeout=opts.timeout, workers=opts.workers, max_feed=opts.max_size)
     source = feed
     out = Collector(source)
-    data, _ = _load(feed, opts, net, out)
-    findings: list[Finding] = list(out)
-    if data is None:
-        return Report(source, findings)
-    found, root = analyse(data, source=source, now=opts.now, max_size=opts.max_size)
+    final_url = ""
+    if is_url(feed):
+        data, final_url = _fetch_feed(feed, net, out)
+        findings: list[Finding] = list(out)
+        if data is None:
+            return Report(source, findings)
+        found, root = analyse(data, source=source, now=opts.now, max_size=opts.max_size)
+    else:
+        findings = []
+        found, root = analyse_file(Path(feed), source=source, now=opts.now,
+                                   max_size=opts.max_size)
     findings += found
     if root is None:
         return Report(source, findings)
     if is_url(feed):
         channel = root.find("channel")
         href = self_url(Node(channel)) if channel is not None else None
-        if href and href.rstrip("/") != feed.rstrip("/"):
+        if href and href.rstrip("/") not in (feed.rstrip("/"), final_url.rstrip("/")):
             extra = Collector(source)
             extra.warn("atom-self", f'atom:link rel="self" is {href} but the feed was fetched '
                        f"from {feed}", hint="the self link must be the feed's public URL")

@@ -86,20 +86,29 @@ _HTTP_URL = re.compile(r"https?://[^\s/?#@]*[^\s/?#@:][^\s/?#]*(?:[/?#]\S*)?")
 
 
 def is_absolute_url(value: str | None) -> bool:
-    """An absolute http(s) URL with a host and no whitespace (a regex: called per item)."""
-    return bool(value) and _HTTP_URL.fullmatch(value) is not None  # type: ignore[arg-type]
-
-
-_PATH_END = re.compile(r"[?#]")
+    """An absolute http(s) URL with a host and no whitespace (called per item: cheap)."""
+    if not value:
+        return False
+    if value.startswith("https://"):
+        host = 8
+    elif value.startswith("http://"):
+        host = 7
+    else:
+        return False
+    if len(value) > host and value[host] not in "/?#@:" and value.isprintable() \
+            and " " not in value and "@" not in value:
+        return True  # the common case, decided without the regex
+    return _HTTP_URL.fullmatch(value) is not None
 
 
 def url_extension(url: str) -> str:
     """File extension of a URL's path, lower-case, ignoring query and fragment."""
-    path = _PATH_END.split(url, 1)[0]
-    name = path.rsplit("/", 1)[-1]
-    if "." not in name or path.count("/") < 3:
+    path = url.partition("?")[0].partition("#")[0]
+    slash = path.rfind("/")
+    dot = path.rfind(".")
+    if dot <= slash or path.count("/") < 3:
         return ""
-    return name.rsplit(".", 1)[-1].lower()
+    return path[dot + 1:].lower()
 
 
 _MIME = re.compile(r"[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?")

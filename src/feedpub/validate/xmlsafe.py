@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from pathlib import Path
 
 from lxml import etree
 
@@ -37,6 +38,26 @@ def declared_encoding(data: bytes) -> str | None:
     return m.group(1).decode("ascii") if m else None
 
 
+def _utf8_error(data: bytes, chunk: int = 1 << 20) -> int | None:
+    """Offset of the first invalid UTF-8 byte, or None; never copies the whole file."""
+    if data.isascii():
+        return None
+    view = memoryview(data)
+    start, size = 0, len(data)
+    while start < size:
+        end = min(start + chunk, size)
+        back = 0
+        while end < size and back < 3 and 0x80 <= data[end] <= 0xBF:
+            end -= 1  # do not split a multi-byte character between chunks
+            back += 1
+        try:
+            codecs.utf_8_decode(view[start:end], None, True)
+        except UnicodeDecodeError as err:
+            return start + err.start
+        start = end
+    return None
+
+
 def _check_encoding(data: bytes, out: Collector) -> bool:
     """Report encoding problems; return False when the bytes cannot be parsed at all."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
@@ -46,11 +67,10 @@ def _check_encoding(data: bytes, out: Collector) -> bool:
         return True
     declared = declared_encoding(data)
     if declared is None or declared.lower() in _UTF8_NAMES:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            line = data.count(b"\n", 0, err.start) + 1
-            bad = data[err.start:err.start + 4]
+        error = _utf8_error(data)
+        if error is not None:
+            line = data.count(b"\n", 0, error) + 1
+            bad = data[error:error + 4]
             label = f"declared {declared}" if declared else "UTF-8 by default (no declaration)"
             out.error("xml-encoding",
                       f"bytes {bad!r} are not valid UTF-8, but the feed is {label}",
@@ -65,12 +85,7 @@ def _check_encoding(data: bytes, out: Collector) -> bool:
                   line=1, hint='declare encoding="UTF-8" and save the file as UTF-8')
         return False
     message = f"the feed declares encoding {declared!r}; Apple Podcasts requires UTF-8"
-    if max(data, default=0) > 0x7F:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
+    if not data.isascii() and _utf8_error(data) is None:
             message += (f"; its bytes are valid UTF-8, so the {declared!r} declaration is "
                         "wrong and readers will show garbled accents")
     out.error("xml-encoding", message, line=1,
@@ -127,6 +142,10 @@ def parse(data: bytes, out: Collector,
     except etree.XMLSyntaxError as err:
         _syntax_error(err, parser.error_log, out)
         return None
+    return _after_parse(root, out)
+
+
+def _after_parse(root: etree._Element, out: Collector) -> etree._Element | None:
     docinfo = root.getroottree().docinfo
     if docinfo.doctype:
         dtd = docinfo.internalDTD
@@ -137,13 +156,64 @@ def parse(data: bytes, out: Collector,
     return root
 
 
+#: how much of a file parse_file reads itself to check the prolog
+_HEAD = 64 * 1024
+
+
+def parse_file(path: Path, out: Collector,
+               max_size: int = DEFAULT_MAX_SIZE) -> tuple[etree._Element | None, int]:
+    """:func:`parse` for a file, letting libxml2 read it: (root or None, size in bytes).
+
+    Only the head of the file is read in Python (declaration, BOM, DOCTYPE).  The
+    common case, a UTF-8 feed without DOCTYPE, never holds a second copy of the file
+    in memory; every unusual case falls back to :func:`parse` on the whole bytes, so
+    the findings are exactly those of :func:`validate_bytes`.
+    """
+    size = path.stat().st_size
+    if size > max_size:
+        out.error("xml-too-large", f"the feed is {size:,} bytes, over the {max_size:,}-byte "
+                  "limit; it was not read", hint="raise the limit with --max-size")
+        return None, size
+    with path.open("rb") as f:
+        head = f.read(_HEAD)
+    declared = declared_encoding(head)
+    unusual = (size <= _HEAD or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+               or (declared is not None and declared.lower() not in _UTF8_NAMES)
+               or b"<!DOCTYPE" in head or _ROOT_START.search(head) is None)
+    if unusual:
+        return parse(path.read_bytes(), out, max_size), size
+    parser = make_parser()
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as err:
+        if any("encoding" in e.message.lower() or "utf-8" in e.message.lower()
+               for e in parser.error_log):
+            return parse(path.read_bytes(), out, max_size), size  # exact byte and line
+        _syntax_error(err, parser.error_log, out)
+        return None, size
+    except OSError:  # libxml2 reports some decoding failures as read errors
+        return parse(path.read_bytes(), out, max_size), size
+    return _after_parse(root, out), size
+
+
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
 def _declares_entities(data: bytes) -> bool:
-    """A DOCTYPE with <!ENTITY before the root element (checked before libxml2 sees it)."""
-    start = data.find(b"<!DOCTYPE")
+    """A DOCTYPE with <!ENTITY before the root element (checked before libxml2 sees it).
+
+    Only the prolog is searched: a DOCTYPE can only come before the root element.
+    """
+    root = _ROOT_START.search(data)
+    end = root.start() if root else len(data)
+    start = data.find(b"<!DOCTYPE", 0, end)
     if start < 0:
         return False
-    root = data.find(b"<rss", start)
-    return data.find(b"<!ENTITY", start, root if root >= 0 else len(data)) >= 0
+    # the internal subset may itself contain "<x" text; look for the end of the DOCTYPE
+    close = data.find(b"]>", start)
+    if close > end:
+        end = close
+    return data.find(b"<!ENTITY", start, end) >= 0
 
 
 def _refuse_entities(out: Collector) -> None:
