@@ -182,43 +182,42 @@ def _owner(ch: Node, out: Collector) -> None:
         out.warn("itunes-owner", "<itunes:owner> has no <itunes:name>", owner)
 
 
+# Clark tags used per item, built once (a concatenation per item and lookup adds up)
+I_DURATION, I_EPISODE, I_SEASON = IT + "duration", IT + "episode", IT + "season"
+I_TYPE, I_EXPLICIT, I_IMAGE, I_BLOCK = (IT + "episodeType", IT + "explicit", IT + "image",
+                                        IT + "block")
+_NUMBERS = (("episode", I_EPISODE), ("season", I_SEASON))
+
+
 def check_item(item: Node, ctx: Context) -> None:
     out = ctx.out
     kids = item.kids
-    dur = kids.get(IT + "duration")
+    dur = kids.get(I_DURATION)
     if dur is None:
         out.warn("itunes-duration", "item has no <itunes:duration>", item.el,
                  "write the length in whole seconds, e.g. <itunes:duration>2712</itunes:duration>")
     else:
         text = (dur[0].text or "").strip()
-        seconds = duration_seconds(text)
-        if seconds is None:
-            out.error("itunes-duration", f"itunes:duration {text!r} is not seconds or "
-                      "[HH:]MM:SS", dur[0], "write whole seconds, e.g. 2712")
-        elif seconds == 0:
-            out.warn("itunes-duration", "itunes:duration is 0", dur[0])
-        elif ":" in text:
-            out.info("itunes-duration", f"itunes:duration {text!r}: Apple recommends seconds",
-                     dur[0], f"write {seconds}")
-    number = kids.get(IT + "episode")
-    for tag in ("episode", "season"):
-        bucket = kids.get(IT + tag)
+        if not text.isdigit() or text == "0" or not text.isascii():  # fast path: seconds
+            _duration(dur[0], text, out)
+    for tag, clark in _NUMBERS:
+        bucket = kids.get(clark)
         if bucket is not None and not is_positive_int((bucket[0].text or "").strip()):
             out.error("itunes-number", f"itunes:{tag} {bucket[0].text!r} is not a positive "
                       "integer", bucket[0])
-    if number is None and ctx.serial:
+    if ctx.serial and I_EPISODE not in kids:
         ctx.items_without_number.append(item.el)
-    etype = kids.get(IT + "episodeType")
+    etype = kids.get(I_TYPE)
     if etype is not None and (etype[0].text or "").strip() not in EPISODE_TYPES:
         out.error("itunes-episode-type", f"itunes:episodeType {etype[0].text!r} must be full, "
                   "trailer or bonus", etype[0])
-    explicit = kids.get(IT + "explicit")
-    if explicit is not None:
+    explicit = kids.get(I_EXPLICIT)
+    if explicit is not None and explicit[0].text not in ("true", "false"):
         _explicit(explicit[0], out, "item")
-    image = kids.get(IT + "image")
+    image = kids.get(I_IMAGE)
     if image is not None:
         check_image(image[0], out, "episode")
-    block = kids.get(IT + "block")
+    block = kids.get(I_BLOCK)
     if block is not None:
         _yes_no(block[0], out, "itunes:block")
     title = kids.get("title")
@@ -229,6 +228,18 @@ def check_item(item: Node, ctx: Context) -> None:
         if title_has_number(text):
             out.info("title-numbering", f"title {text.strip()!r} contains an episode number",
                      title[0], "Apple asks for numbers in itunes:episode/itunes:season instead")
+
+
+def _duration(el: Element, text: str, out: Collector) -> None:
+    seconds = duration_seconds(text)
+    if seconds is None:
+        out.error("itunes-duration", f"itunes:duration {text!r} is not seconds or "
+                  "[HH:]MM:SS", el, "write whole seconds, e.g. 2712")
+    elif seconds == 0:
+        out.warn("itunes-duration", "itunes:duration is 0", el)
+    elif ":" in text:
+        out.info("itunes-duration", f"itunes:duration {text!r}: Apple recommends seconds",
+                 el, f"write {seconds}")
 
 
 def finish(ctx: Context) -> None:

@@ -12,6 +12,7 @@ from .values import (DateProblem, is_absolute_url, is_email, is_mime, parse_rfc2
                      url_extension)
 from .view import ATOM, CONTENT, IT, PC, Context, Element, Node, element_text
 
+CONTENT_ENCODED = CONTENT + "encoded"
 APPLE_TEXT_LIMIT = 4000  # bytes, channel and item description
 FUTURE_SLACK = timedelta(minutes=10)
 
@@ -212,7 +213,7 @@ def check_item(item: Node, ctx: Context) -> None:
         text = element_text(d)
         _description_length(d, text, out, "item <description>")
         _html_checks(d, text, out, "item <description>")
-    elif CONTENT + "encoded" in kids:
+    elif CONTENT_ENCODED in kids:
         out.warn("item-description", "item has content:encoded but no <description>", item.el,
                  "many apps only read <description>; add a plain summary")
     if "<" in title:
