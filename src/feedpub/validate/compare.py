@@ -125,6 +125,10 @@ def _compare_show_guid(new_root: etree._Element, old_root: etree._Element, out: 
 
 
 def _compare_episode(old: Episode, new: Episode, out: Collector, against: str) -> None:
+    if old.guid is None and new.guid is not None:
+        out.warn("guid-changed", f"episode {old.title!r} had no guid in {against} (apps knew it "
+                 f"by its enclosure URL) and now has guid {new.guid!r}", line=new.line,
+                 hint="some apps will list it again as a new episode; this happens once")
     if old.enclosure and not new.enclosure:
         out.error("enclosure-lost", f"episode {old.title!r} has no enclosure any more "
                   f"({against} had {old.enclosure})", line=new.line)
