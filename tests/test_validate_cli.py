@@ -152,3 +152,34 @@ def test_pre_commit_hooks_run_real_commands() -> None:
         command, *options = entry.split()
         code, out = invoke(command, "--help")
         assert code == 0 and all(option in out for option in options)
+
+
+def test_github_annotation_escaping() -> None:
+    from feedpub.validate import Finding
+    from feedpub.validate.output import annotation
+
+    f = Finding("warning", "atom-self", "100% wrong\nsecond line", 3, "fix: it, now",
+                "shows/a,b:c/feed.xml")
+    assert annotation(f) == ("::warning file=shows/a%2Cb%3Ac/feed.xml,line=3,title=atom-self::"
+                             "100%25 wrong%0Asecond line%0Ahint: fix: it, now")
+    remote = Finding("error", "http-status", "gone", None, None, "https://x.org/feed.xml")
+    assert annotation(remote) == "::error title=http-status::gone"
+
+
+def test_github_paths_are_relative_to_the_checkout(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "public").mkdir()
+    feed = write(tmp_path / "public", BROKEN)
+    code, out = invoke("validate", "--offline", "--format", "github", feed)
+    assert code == 1 and "::error file=public/feed.xml,line=" in out
+
+
+def test_benchmark_script_runs() -> None:
+    import subprocess
+    import sys
+
+    script = REPO / "benchmarks" / "validate_feed.py"
+    done = subprocess.run([sys.executable, str(script), "--episodes", "200", "--runs", "1"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^ratio: \d+\.\d\dx", done.stdout, re.M), done.stdout

@@ -182,3 +182,17 @@ def test_file_and_bytes_give_the_same_findings(tmp_path: Path, name: str, data: 
     assert len(data) > 64 * 1024
     from_bytes = validate_bytes(data, source="feed.xml", now=NOW)
     assert validate_file(path, source="feed.xml", now=NOW) == from_bytes
+
+
+def test_offline_rules_never_open_a_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validate_bytes tried to use the network")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    feed = make_feed().replace('<rss ', '<!DOCTYPE rss SYSTEM "http://example.org/rss.dtd">\n<rss ')
+    findings = validate_bytes(feed.encode(), now=NOW)
+    assert [f for f in findings if f.severity != "info"] == []
