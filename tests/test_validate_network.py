@@ -272,6 +272,36 @@ def test_gzip_reported_once(http_server: Server) -> None:
     assert len(found) == 1
 
 
+def test_self_link_must_be_the_fetched_url(http_server: Server) -> None:
+    moved = make_feed(items="", feed_url=http_server.url("/canonical.xml"))
+    http_server.add("/canonical.xml", Resource(moved.encode(), "application/rss+xml"))
+    http_server.add("/copy.xml", Resource(moved.encode(), "application/rss+xml"))
+    http_server.redirect("/old.xml", http_server.url("/canonical.xml"), status=301)
+    rules_of = lambda path: {f.rule for f in run(http_server.url(path), RunOptions(
+        offline=True, now=NOW)).findings}
+    assert "atom-self" in rules_of("/copy.xml")
+    assert "atom-self" not in rules_of("/canonical.xml")
+    assert "atom-self" not in rules_of("/old.xml")  # redirected to the self URL
+
+
+def test_cli_online_exit_code_and_annotations(http_server: Server) -> None:
+    from click.testing import CliRunner
+
+    from feedpub.cli import cli
+
+    base = http_server.base
+    items = make_item(1, transcript=False, enclosure=f'<enclosure url="{base}/media/fake.mp3" '
+                      f'length="{len(AUDIO)}" type="audio/mpeg"/>')
+    feed = make_feed(items=items, artwork=f"{base}/art/good.jpg", feed_url=f"{base}/cli.xml")
+    http_server.add("/cli.xml", Resource(feed.encode(), "application/rss+xml"))
+    result = CliRunner().invoke(cli, ["validate", "--timeout", "0.3", "--format", "github",
+                                      f"{base}/cli.xml"])
+    assert result.exit_code == 1, result.output
+    line = next(i for i, l in enumerate(feed.splitlines(), 1) if "fake.mp3" in l)
+    assert f"::error line={line},title=http-range::enclosure {base}/media/fake.mp3" \
+        in result.output
+
+
 def test_feed_url_404(http_server: Server) -> None:
     report = run(http_server.url("/nope.xml"), RunOptions(offline=True, now=NOW))
     assert [f.rule for f in report.findings] == ["https", "http-status"]

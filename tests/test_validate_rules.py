@@ -243,6 +243,9 @@ CASES: list[tuple[str, str, str, object, str, str, set[str]]] = [
      ' url="https://podcast.example.org/show/ep-2', 'type="text/vtt" language="english" '
      'rel="captions"/>\n<podcast:chapters url="https://podcast.example.org/show/ep-2',
      "english", "podcast-transcript", "warning", set()),
+    ("transcript-html-only", 'ep-2/transcript.vtt" type="text/vtt" language="en" '
+     'rel="captions"', 'ep-2/transcript.html" type="text/html" language="en"',
+     "ep-2/transcript.html", "podcast-transcript", "info", set()),
     ("transcript-no-type", 'ep-2/transcript.vtt" type="text/vtt"', 'ep-2/transcript.vtt"',
      "ep-2/transcript.vtt", "podcast-required", "error", set()),
     ("transcript-http", "https://podcast.example.org/show/ep-2/transcript.vtt",

@@ -432,5 +432,14 @@ def check_channel(ch: Node, ctx: Context) -> None:
                      "other hosts from importing the show")
 
 
+PC_TRANSCRIPT = PC + "transcript"
+APPLE_TRANSCRIPTS = frozenset({"text/vtt", "application/x-subrip", "application/srt"})
+
+
 def check_item(item: Node, ctx: Context) -> None:
     _check_tags(item, ctx, I)
+    transcripts = item.kids.get(PC_TRANSCRIPT)
+    if transcripts and not any(t.get("type") in APPLE_TRANSCRIPTS for t in transcripts):
+        ctx.out.info("podcast-transcript", "no WebVTT or SRT transcript: Apple Podcasts reads "
+                     "only those", transcripts[0],
+                     "publish a text/vtt transcript too (feedpub transcript convert)")
