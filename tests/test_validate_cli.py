@@ -98,6 +98,8 @@ def test_missing_file_and_bad_options_are_usage_errors(tmp_path: Path) -> None:
     feed = write(tmp_path, make_feed())
     assert invoke("validate", "--format", "xml", feed)[0] == 2
     assert invoke("validate", "--timeout", "0", feed)[0] == 2
+    code, out = invoke("validate", "--offline", "--against", str(tmp_path / "old.xml"), feed)
+    assert code == 2 and "--against" in out and "no such file" in out
 
 
 def test_max_size(tmp_path: Path) -> None:

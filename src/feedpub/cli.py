@@ -181,6 +181,10 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
         click.echo(f"feedpub: error: {feed}: no such file (FEED is a path or an http(s) URL)",
                    err=True)
         sys.exit(int(ExitCode.USAGE))
+    if against is not None and not is_url(against) and not Path(against).is_file():
+        click.echo(f"feedpub: error: --against {against}: no such file (give the published "
+                   "feed's URL or a saved copy)", err=True)
+        sys.exit(int(ExitCode.USAGE))
     options = RunOptions(offline=offline, against=against, timeout=timeout,
                          max_size=max_size or DEFAULT_MAX_SIZE)
     report = run(feed, options)

@@ -158,7 +158,7 @@ def read_body(resp: requests.Response, limit: int, deadline: float,
                 return b"".join(chunks), f"larger than {limit:,} bytes"
             if time.monotonic() > deadline:
                 return b"".join(chunks), "download too slow"
-    except (requests.RequestException, OSError, Exception) as err:  # urllib3 errors vary
+    except Exception as err:  # requests, urllib3 and socket errors all end the download
         return b"".join(chunks), f"download failed: {_short(err)}"
     finally:
         resp.close()

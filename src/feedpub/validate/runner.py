@@ -115,7 +115,8 @@ def _feed_head(url: str, net: NetOptions, source: str) -> list[Finding]:
     return list(out)
 
 
-def _against(root: etree._Element, opts: RunOptions, net: NetOptions, source: str) -> list[Finding]:
+def _against(root: etree._Element, opts: RunOptions, net: NetOptions,
+             source: str) -> list[Finding]:
     out = Collector(source)
     if is_url(opts.against or ""):
         got = fetch(opts.against or "", out, net, what="published feed")
