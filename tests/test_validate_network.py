@@ -46,6 +46,16 @@ def http_server() -> Iterator[Server]:
         add("/tr/nocors.vtt", Resource(VTT, "text/vtt"))
         add("/tr/plain.vtt", Resource(VTT, "text/plain", headers=CORS))
         add("/tr/broken.vtt", Resource(b"hello world", "text/vtt", headers=CORS))
+        add("/tr/badtime.vtt", Resource(b"WEBVTT\n\n00:00:01.000 --> soon\nHello\n",
+                                        "text/vtt", headers=CORS))
+        add("/tr/long.vtt", Resource(b"WEBVTT\n\n00:09:58.000 --> 00:10:00.000\nBye\n",
+                                     "text/vtt", headers=CORS))
+        add("/tr/ok.srt", Resource(b"1\n00:00:00,000 --> 00:00:02,000\nAda: Hello\n",
+                                   "application/x-subrip", headers=CORS))
+        add("/tr/ok.json", Resource(b'{"version": "1.0.0", "segments": [{"speaker": "Ada", '
+                                    b'"startTime": 0, "endTime": 2, "body": "Hello"}]}',
+                                    "application/json", headers=CORS))
+        add("/tr/bad.json", Resource(b'{"version": "1.0.0"}', "application/json", headers=CORS))
         add("/ch/ok.json", Resource(CHAPTERS, "application/json+chapters", headers=CORS))
         add("/ch/bad.json", Resource(b'{"chapters": 3}', "application/json", headers=CORS))
         add("/art/good.jpg", Resource(image_bytes(), "image/jpeg"))
@@ -187,6 +197,32 @@ def test_transcript_wrong_content_type(http_server: Server) -> None:
 def test_transcript_not_webvtt(http_server: Server) -> None:
     found = text_file(http_server, "transcript", "/tr/broken.vtt", "text/vtt")
     assert rules(found) == {"transcript-content"}
+
+
+def test_transcript_cue_errors_come_with_the_file_line(http_server: Server) -> None:
+    found = text_file(http_server, "transcript", "/tr/badtime.vtt", "text/vtt")
+    assert rules(found) == {"transcript-content"}
+    assert "line 3:" in found[-1].message and found[-1].line == 9
+
+
+@pytest.mark.parametrize("path, mime", [("/tr/ok.srt", "application/x-subrip"),
+                                        ("/tr/ok.json", "application/json")])
+def test_transcript_formats_ok(http_server: Server, path: str, mime: str) -> None:
+    assert rules(text_file(http_server, "transcript", path, mime)) == set()
+
+
+def test_json_transcript_without_segments(http_server: Server) -> None:
+    found = text_file(http_server, "transcript", "/tr/bad.json", "application/json")
+    assert rules(found) == {"transcript-content"} and "segments" in found[-1].message
+
+
+def test_cues_and_chapters_beyond_the_episode(http_server: Server) -> None:
+    url = http_server.url("/tr/long.vtt")
+    found = check_targets([Target("transcript", url, 5, "text/vtt", duration=60.0),
+                           Target("chapters", http_server.url("/ch/ok.json"), 6,
+                                  "application/json+chapters", duration=30.0)], OPTS, "feed.xml")
+    assert {(f.rule, f.severity, f.line) for f in found if f.rule != "https"} == {
+        ("transcript-content", "warning", 5), ("chapters-content", "warning", 6)}
 
 
 def test_chapters(http_server: Server) -> None:

@@ -12,17 +12,21 @@ import io
 import json
 import re
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import requests
 from lxml import etree
 from requests.structures import CaseInsensitiveDict
 
+from ..errors import FeedpubError
+from ..model import Segment
 from .data import CHAPTERS_TYPE
 from .findings import Collector, Finding
 from .network import NetOptions, Where, base_type, follow, read_body
-from .values import url_extension
+from .values import duration_seconds, url_extension
 from .view import IT, PC, Node
 
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
@@ -51,6 +55,7 @@ class Target:
     line: int | None
     declared_type: str | None = None
     declared_length: int | None = None
+    duration: float | None = None  # itunes:duration of the item, for transcripts/chapters
 
 
 def collect_targets(root: etree._Element) -> list[Target]:
@@ -72,6 +77,7 @@ def collect_targets(root: etree._Element) -> list[Target]:
         add(Target("artwork", img.get("href"), img.sourceline))
     for el in ch.all("item"):
         item = Node(el)
+        seconds = duration_seconds(item.text(IT + "duration") or "")
         for enc in item.all("enclosure")[:1]:
             length = enc.get("length") or ""
             add(Target("media", enc.get("url") or "", enc.sourceline, enc.get("type"),
@@ -80,9 +86,11 @@ def collect_targets(root: etree._Element) -> list[Target]:
         if image is not None and image.get("href"):
             add(Target("artwork", image.get("href"), image.sourceline))
         for tr in item.all(PC + "transcript"):
-            add(Target("transcript", tr.get("url") or "", tr.sourceline, tr.get("type")))
+            add(Target("transcript", tr.get("url") or "", tr.sourceline, tr.get("type"),
+                       duration=seconds))
         for chap in item.all(PC + "chapters"):
-            add(Target("chapters", chap.get("url") or "", chap.sourceline, chap.get("type")))
+            add(Target("chapters", chap.get("url") or "", chap.sourceline, chap.get("type"),
+                       duration=seconds))
     return targets
 
 
@@ -285,29 +293,44 @@ def check_text_file(t: Target, out: Collector, opts: NetOptions) -> None:
         where.error("http-unreachable", problem)
         return
     if t.kind == "chapters":
-        _check_chapters(body, where)
+        _check_chapters(body, where, t.duration)
     else:
-        _check_transcript(body, declared, where)
+        _check_transcript(body, declared, where, t.duration)
 
 
-def _check_transcript(body: bytes, declared: str, where: Where) -> None:
+def _readers() -> dict[str, Callable[[str, Path], list[Segment]]]:
+    """The build's own transcript parsers: the feed is checked by the code that wrote it."""
+    from ..transcripts import jsonfmt, srt, vtt
+
+    return {"text/vtt": vtt.read, "application/x-subrip": srt.read,
+            "application/srt": srt.read, "application/json": jsonfmt.read}
+
+
+def _check_transcript(body: bytes, declared: str, where: Where,
+                      duration: float | None = None) -> None:
     text = body.decode("utf-8-sig", errors="replace")
-    if declared == "text/vtt" and not text.startswith("WEBVTT"):
-        where.error("transcript-content", "does not start with WEBVTT",
-                    "a WebVTT file must begin with the line WEBVTT")
-    elif declared in ("application/x-subrip", "application/srt") and "-->" not in text:
-        where.error("transcript-content", "has no SRT cue timings (-->)")
-    elif declared == "application/json":
-        try:
-            doc = json.loads(text)
-        except ValueError as err:
-            where.error("transcript-content", f"is not valid JSON ({err})")
-            return
-        if not isinstance(doc, dict) or not isinstance(doc.get("segments"), list):
-            where.error("transcript-content", "JSON transcript has no segments array")
+    reader = _readers().get(declared)
+    if reader is None:
+        return
+    try:
+        segments = reader(text, Path(url_name(where.url)))
+    except FeedpubError as err:
+        for problem in err.problems[:3]:
+            at = f"line {problem.line}: " if problem.line else ""
+            expected = f" (expected {problem.expected})" if problem.expected else ""
+            where.error("transcript-content", f"{at}{problem.message}{expected}")
+        return
+    ends = [s.end for s in segments if s.end is not None]
+    if duration and ends and max(ends) > duration + 2:
+        where.warn("transcript-content", f"cues run to {max(ends):.0f} s but the episode lasts "
+                   f"{duration:.0f} s", "is this the transcript of another episode?")
 
 
-def _check_chapters(body: bytes, where: Where) -> None:
+def url_name(url: str) -> str:
+    return url.partition("?")[0].rstrip("/").rsplit("/", 1)[-1] or "transcript"
+
+
+def _check_chapters(body: bytes, where: Where, duration: float | None = None) -> None:
     try:
         doc = json.loads(body.decode("utf-8-sig", errors="replace"))
     except ValueError as err:
@@ -327,6 +350,9 @@ def _check_chapters(body: bytes, where: Where) -> None:
             where.warn("chapters-content", f"chapter {i + 1} starts before the previous one")
             return
         last = float(start)
+    if duration and last > duration:
+        where.warn("chapters-content", f"the last chapter starts at {last:.0f} s but the "
+                   f"episode lasts {duration:.0f} s")
 
 
 CHECKS = {"media": check_media, "artwork": check_artwork,
