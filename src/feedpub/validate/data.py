@@ -2,11 +2,13 @@
 
 Kept as plain Python sets so a lookup per item costs nothing and the lists are
 reviewable in one place.  Sources: Apple's 2019 category list (with
-``Religion``), the Podcast Taxonomy (``taxonomy.json``), ``serviceslugs.txt``
-and ISO 639-1.
+``Religion``; shared with the config loader in ``feedpub.apple``), the Podcast
+Taxonomy (``taxonomy.json``), ``serviceslugs.txt`` and ISO 639-1.
 """
 
 from __future__ import annotations
+
+from ..apple import CATEGORIES
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -19,40 +21,9 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 #: podcast:guid is uuid5(this, feed URL without scheme and trailing slashes)
 PODCAST_GUID_NAMESPACE = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
 
+#: Apple's list is shared with the config loader (feedpub.apple): one list to maintain
 APPLE_CATEGORIES: dict[str, frozenset[str]] = {
-    name: frozenset(subs) for name, subs in {
-        "Arts": ["Books", "Design", "Fashion & Beauty", "Food", "Performing Arts",
-                 "Visual Arts"],
-        "Business": ["Careers", "Entrepreneurship", "Investing", "Management", "Marketing",
-                     "Non-Profit"],
-        "Comedy": ["Comedy Interviews", "Improv", "Stand-Up"],
-        "Education": ["Courses", "How To", "Language Learning", "Self-Improvement"],
-        "Fiction": ["Comedy Fiction", "Drama", "Science Fiction"],
-        "Government": [],
-        "History": [],
-        "Health & Fitness": ["Alternative Health", "Fitness", "Medicine", "Mental Health",
-                             "Nutrition", "Sexuality"],
-        "Kids & Family": ["Education for Kids", "Parenting", "Pets & Animals",
-                          "Stories for Kids"],
-        "Leisure": ["Animation & Manga", "Automotive", "Aviation", "Crafts", "Games",
-                    "Hobbies", "Home & Garden", "Video Games"],
-        "Music": ["Music Commentary", "Music History", "Music Interviews"],
-        "News": ["Business News", "Daily News", "Entertainment News", "News Commentary",
-                 "Politics", "Sports News", "Tech News"],
-        "Religion & Spirituality": ["Buddhism", "Christianity", "Hinduism", "Islam", "Judaism",
-                                    "Religion", "Spirituality"],
-        "Science": ["Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
-                    "Natural Sciences", "Nature", "Physics", "Social Sciences"],
-        "Society & Culture": ["Documentary", "Personal Journals", "Philosophy",
-                              "Places & Travel", "Relationships"],
-        "Sports": ["Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf",
-                   "Hockey", "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball",
-                   "Wilderness", "Wrestling"],
-        "Technology": [],
-        "True Crime": [],
-        "TV & Film": ["After Shows", "Film History", "Film Interviews", "Film Reviews",
-                      "TV Reviews"],
-    }.items()
+    name: frozenset(subs) for name, subs in CATEGORIES.items()
 }
 
 #: pre-2019 names Apple no longer accepts, with the closest current category
