@@ -91,6 +91,19 @@ def _namespaces(root: etree._Element, channel: etree._Element | None,
 def check_tree(root: etree._Element, out: Collector, *, now: datetime | None = None,
                size: int = 0, size_warning: int = rules_sanity.FEED_SIZE_WARNING) -> None:
     """Run all offline rules on a parsed feed."""
+    # The walk allocates millions of short-lived, acyclic objects (element proxies,
+    # strings); the cyclic collector would rescan the live ones again and again.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _check_tree(root, out, now or datetime.now(timezone.utc), size, size_warning)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check_tree(root: etree._Element, out: Collector, now: datetime, size: int,
+                size_warning: int) -> None:
     if root.tag != "rss" or root.get("version") != "2.0":
         found = root.tag if isinstance(root.tag, str) else "?"
         out.error("rss-root", f'the root element is <{found} version={root.get("version")!r}>, '
@@ -106,22 +119,14 @@ def check_tree(root: etree._Element, out: Collector, *, now: datetime | None = N
             return
     alias = _namespaces(root, channels[0], out)
     channel = Node(channels[0], alias)
-    ctx = Context(out, now or datetime.now(timezone.utc), channel)
+    ctx = Context(out, now, channel)
     for rule in CHANNEL_RULES:
         rule(channel, ctx)
     item_rules = ITEM_RULES
-    # The walk allocates millions of short-lived, acyclic objects (element proxies,
-    # strings); the cyclic collector would rescan them all for nothing.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for el in channel.kids.get("item", ()):
-            item = Node(el, alias)
-            for item_rule in item_rules:
-                item_rule(item, ctx)
-    finally:
-        if was_enabled:
-            gc.enable()
+    for el in channel.kids.get("item", ()):
+        item = Node(el, alias)
+        for item_rule in item_rules:
+            item_rule(item, ctx)
     for finish in FINISH_RULES:
         finish(ctx)
     rules_sanity.check_size(size, ctx, size_warning)
