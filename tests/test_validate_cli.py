@@ -52,6 +52,16 @@ def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
     assert code == 1 and "warning [itunes-author]" in out
 
 
+def test_ignore_rules(tmp_path: Path) -> None:
+    feed = write(tmp_path, WARNING_ONLY)
+    assert invoke("validate", "--offline", "--strict", "--ignore", "itunes-author", feed)[0] == 0
+    code, out = invoke("validate", "--offline", "--ignore", "category-count,itunes-author",
+                       feed)
+    assert code == 0 and out.strip().endswith("0 errors, 0 warnings")
+    code, out = invoke("validate", "--offline", "--ignore", "itunes-autor", feed)
+    assert code == 2 and "unknown rule id(s) itunes-autor" in out
+
+
 def test_json_format(tmp_path: Path) -> None:
     feed = write(tmp_path, BROKEN)
     code, out = invoke("validate", "--offline", "--format", "json", feed)
@@ -128,7 +138,8 @@ def test_sample_show_built_and_validated(sample_show: Path) -> None:
 def test_help_has_an_example() -> None:
     code, out = invoke("validate", "--help")
     assert code == 0 and "Example: feedpub validate" in out
-    for option in ("--offline", "--against", "--format", "--strict", "--timeout", "--max-size"):
+    for option in ("--offline", "--against", "--format", "--strict", "--timeout", "--max-size",
+                   "--ignore"):
         assert option in out
 
 

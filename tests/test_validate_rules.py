@@ -105,6 +105,9 @@ CASES: list[tuple[str, str, str, object, str, str, set[str]]] = [
      "warning", set()),
     ("podcast-guid-other-url", "<podcast:guid>cd55c2be-ffbf-5db3-ab93-017b3566b67d",
      f"<podcast:guid>{uuid.uuid5(uuid.UUID('ead4c236-bf58-58c6-a2c6-a6b28d128cb6'), 'x.org')}",
+     "podcast:guid", "podcast-guid", "info", set()),
+    ("podcast-guid-with-scheme", "<podcast:guid>cd55c2be-ffbf-5db3-ab93-017b3566b67d",
+     f"<podcast:guid>{uuid.uuid5(uuid.UUID('ead4c236-bf58-58c6-a2c6-a6b28d128cb6'), FEED_URL)}",
      "podcast:guid", "podcast-guid", "warning", set()),
     ("no-podcast-guid", "<podcast:guid>cd55c2be-ffbf-5db3-ab93-017b3566b67d</podcast:guid>\n",
      "", "<channel>", "podcast-guid", "warning", set()),
@@ -143,7 +146,9 @@ CASES: list[tuple[str, str, str, object, str, str, set[str]]] = [
     ("podcast-unknown", "<podcast:medium>", "<podcast:mood>happy</podcast:mood>\n"
      "<podcast:medium>", "happy", "podcast-unknown", "info", set()),
     ("github-io", FEED_URL, "https://ada.github.io/show/feed.xml", "github.io", "feed-url-host",
-     "warning", {"podcast-guid"}),
+     "warning", set()),
+    ("placeholder-word", "Two friends talk about how things work, one topic per episode.",
+     "TODO", "TODO", "placeholder-text", "error", set()),
     ("no-items", None, None, "<channel>", "no-episodes", "error", set()),  # replaced below
     # items
     ("item-no-title", ITEM2 + "\n", "", ("<item>", 2), "item-title", "error", set()),
@@ -362,6 +367,12 @@ def test_every_finding_names_a_documented_rule() -> None:
             broken = broken.replace(old, new, 1)
     findings = validate_bytes(broken.encode(), now=NOW)
     assert findings and all(f.rule in RULES for f in findings)
+
+
+def test_spanish_todo_is_not_a_placeholder() -> None:
+    feed = CLEAN.replace("Two friends talk about how things work, one topic per episode.",
+                         "Todo sobre tecnología: dos amigos, un tema por episodio.")
+    assert _not_info(validate_bytes(feed.encode(), now=NOW)) == set()
 
 
 def test_timezone_names_and_offsets() -> None:

@@ -155,9 +155,13 @@ def transcript_convert(src: Path, dst: Path, language: str | None) -> None:
               help="Seconds to wait for each connection and each read.")
 @click.option("--max-size", "max_size", type=click.IntRange(min=1), default=None,
               help="Refuse feeds larger than this many bytes (default: 512 MiB).")
+@click.option("--ignore", "ignore", metavar="RULE", multiple=True,
+              help="Leave out findings of this rule id (repeat, or separate with commas), "
+              "e.g. --ignore feed-too-large.")
 @click.pass_context
 def validate(ctx: click.Context, feed: str | None, offline: bool, against: str | None,
-             fmt: str, strict: bool, timeout: float, max_size: int | None) -> None:
+             fmt: str, strict: bool, timeout: float, max_size: int | None,
+             ignore: tuple[str, ...]) -> None:
     """Check a feed before upload: RSS, Apple, Podcasting 2.0 and the live URLs.
 
     FEED is a path or an http(s) URL; default: public/feed.xml of the show.
@@ -185,8 +189,17 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
         click.echo(f"feedpub: error: --against {against}: no such file (give the published "
                    "feed's URL or a saved copy)", err=True)
         sys.exit(int(ExitCode.USAGE))
+    from .validate import RULES
+
+    ignored = frozenset(r.strip() for value in ignore for r in value.split(",") if r.strip())
+    unknown = sorted(ignored - set(RULES))
+    if unknown:
+        click.echo(f"feedpub: error: --ignore: unknown rule id(s) {', '.join(unknown)}\n"
+                   "  hint: the rule ids are listed in the README (Validating a feed)",
+                   err=True)
+        sys.exit(int(ExitCode.USAGE))
     options = RunOptions(offline=offline, against=against, timeout=timeout,
-                         max_size=max_size or DEFAULT_MAX_SIZE)
+                         max_size=max_size or DEFAULT_MAX_SIZE, ignore=ignored)
     report = run(feed, options)
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     click.echo(render(report, fmt, color=color))

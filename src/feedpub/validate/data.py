@@ -111,7 +111,12 @@ UNREDIRECTABLE_HOST_SUFFIXES = (
 #: analytics prefixes / redirectors that are shut down: every request through them fails
 DEAD_REDIRECTORS = ("chrt.fm", "chtbl.com")
 
-PLACEHOLDER_MARKERS = (
-    "lorem ipsum", "todo", "tbd", "description goes here", "your description",
-    "insert description", "placeholder", "coming soon", "fixme", "xxx",
+#: phrases that make a text a placeholder wherever they appear
+PLACEHOLDER_PHRASES = (
+    "lorem ipsum", "description goes here", "your description here", "insert description",
+    "add a description", "podcast description goes",
 )
+#: words that are a placeholder only when they are (nearly) the whole text: "Todo sobre…"
+#: is Spanish, not a to-do
+PLACEHOLDER_WORDS = ("todo", "tbd", "fixme", "xxx", "placeholder", "coming soon", "test",
+                     "description", "n/a")

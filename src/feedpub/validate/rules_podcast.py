@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 from collections.abc import Callable
 
 from .data import (CHAPTERS_TYPE, CHAT_PROTOCOLS, MEDIUMS, PERSON_GROUPS, PERSON_ROLES,
-                   SERVICE_SLUGS, SOCIAL_PROTOCOLS, TRANSCRIPT_TYPES)
+                   PODCAST_GUID_NAMESPACE, SERVICE_SLUGS, SOCIAL_PROTOCOLS, TRANSCRIPT_TYPES)
 from .findings import Collector
 from .rules_rss import check_date, self_url
 from .values import (is_absolute_url, is_decimal, is_email, is_geo_uri, is_mime, is_osm,
@@ -89,10 +90,23 @@ def _guid(el: Element, out: Collector, ctx: Context) -> None:
         out.warn("podcast-guid", f"podcast:guid {value!r} is a version {value[14]} UUID, "
                  "not version 5", el)
     url = self_url(ctx.channel)
-    if url and is_absolute_url(url) and podcast_guid_for(url) != value.lower():
-        out.warn("podcast-guid", f"podcast:guid {value!r} is not the UUIDv5 of the feed URL "
-                 f"{url} (expected {podcast_guid_for(url)})", el,
-                 "fine if the feed moved (the guid must never change); otherwise fix it")
+    if not url or not is_absolute_url(url):
+        return
+    expected = podcast_guid_for(url)
+    if expected == value.lower():
+        return
+    namespace = uuid.UUID(PODCAST_GUID_NAMESPACE)
+    mistakes = {str(uuid.uuid5(namespace, url)), str(uuid.uuid5(namespace, url.rstrip("/"))),
+                str(uuid.uuid5(namespace, url.split("://", 1)[-1].rstrip("/") + "/"))}
+    if value.lower() in mistakes:
+        out.warn("podcast-guid", f"podcast:guid {value!r} was computed from the feed URL with "
+                 f"its scheme or a trailing slash; the namespace's value is {expected}", el,
+                 "hash the URL without https:// and without trailing slashes, before "
+                 "directories record it")
+    else:
+        out.info("podcast-guid", f"podcast:guid {value!r} is not the UUIDv5 of the feed URL "
+                 f"{url} (that would be {expected})", el,
+                 "fine if the feed moved: the guid never changes; otherwise check its source")
 
 
 def _locked(el: Element, out: Collector, ctx: Context) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .data import PLACEHOLDER_MARKERS, UNREDIRECTABLE_HOST_SUFFIXES
+from .data import PLACEHOLDER_PHRASES, PLACEHOLDER_WORDS, UNREDIRECTABLE_HOST_SUFFIXES
 from .rules_rss import self_link
 from .view import Context, Node, element_text
 
@@ -21,8 +21,10 @@ def is_placeholder(text: str) -> bool:
     low = text.strip().lower()
     if len(low) < 3:
         return True
-    return any(low.startswith(m) or (m in low and len(low) < 4 * len(m))
-               for m in PLACEHOLDER_MARKERS)
+    if any(phrase in low for phrase in PLACEHOLDER_PHRASES):
+        return True
+    bare = low.strip(" .!:;-_*()[]{}…")
+    return bare in PLACEHOLDER_WORDS
 
 
 def check_channel(ch: Node, ctx: Context) -> None:

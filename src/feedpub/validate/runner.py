@@ -37,6 +37,7 @@ class RunOptions:
     timeout: float = 10.0
     workers: int = 8
     now: datetime | None = None
+    ignore: frozenset[str] = frozenset()  # rule ids the show has decided to live with
 
 
 def _fetch_feed(feed: str, net: NetOptions, out: Collector) -> tuple[bytes | None, str]:
@@ -68,7 +69,14 @@ def _check_feed_type(content_type: str, data: bytes, out: Collector) -> None:
 
 
 def run(feed: str, opts: RunOptions) -> Report:
-    """Validate ``feed`` (path or URL) and return every finding."""
+    """Validate ``feed`` (path or URL) and return every finding not in ``opts.ignore``."""
+    report = _run(feed, opts)
+    if opts.ignore:
+        report.findings = [f for f in report.findings if f.rule not in opts.ignore]
+    return report
+
+
+def _run(feed: str, opts: RunOptions) -> Report:
     net = NetOptions(timeout=opts.timeout, workers=opts.workers, max_feed=opts.max_size)
     source = feed
     out = Collector(source)
