@@ -24,7 +24,6 @@ import email.utils
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path

@@ -268,7 +268,7 @@ def test_whole_feed_online(http_server: Server, tmp_path) -> None:
     base = http_server.base
     items = make_item(1, enclosure=f'<enclosure url="{base}/media/good.mp3" '
                       f'length="{len(AUDIO)}" type="audio/mpeg"/>', transcript=False,
-                      extra=f'<podcast:transcript url="https://127.0.0.1:1/x.vtt" '
+                      extra='<podcast:transcript url="https://127.0.0.1:1/x.vtt" '
                       'type="text/vtt"/>\n')
     items += make_item(2, enclosure=f'<enclosure url="{base}/media/norange.mp3" '
                        f'length="{len(AUDIO)}" type="audio/mpeg"/>', transcript=False)
