@@ -141,6 +141,11 @@ def check_channel(ch: Node, ctx: Context) -> None:
         out.warn("itunes-author", "the channel has no <itunes:author>", ch.el,
                  "Spotify requires author information; name the host or network")
     _owner(ch, out)
+    _optional_tags(ch, out)
+
+
+def _optional_tags(ch: Node, out: Collector) -> None:
+    """Channel tags Apple reads when present: block/complete, new-feed-url, text limits."""
     for tag in ("block", "complete"):
         el = ch.first(IT + tag)
         if el is not None:
