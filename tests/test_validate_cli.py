@@ -135,6 +135,27 @@ def test_sample_show_built_and_validated(sample_show: Path) -> None:
     assert "0 errors, 0 warnings" in out
 
 
+def test_unbuilt_show_is_built_in_memory(sample_show: Path) -> None:
+    """What the pre-commit hook relies on when public/ is not committed."""
+    assert not (sample_show / "public").exists()
+    code, out = invoke("-C", str(sample_show), "validate", "--offline", "--strict")
+    assert code == 0, out
+    assert "feed.xml (built in memory): 0 errors, 0 warnings" in out
+    assert not (sample_show / "public").exists()
+
+
+def test_unbuilt_show_with_errors_fails(sample_show: Path) -> None:
+    toml = sample_show / "podcast.toml"
+    text = toml.read_text(encoding="utf-8")
+    start = text.index("description = ")
+    end = text.index("\n", start)
+    toml.write_text(text[:start] + 'description = "Lorem ipsum dolor sit amet"' + text[end:],
+                    encoding="utf-8")
+    code, out = invoke("-C", str(sample_show), "validate", "--offline")
+    assert code == 1
+    assert "feedpub: error:" in out and "[placeholder-text]" in out
+
+
 def test_help_has_an_example() -> None:
     code, out = invoke("validate", "--help")
     assert code == 0 and "Example: feedpub validate" in out

@@ -164,7 +164,8 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
              ignore: tuple[str, ...]) -> None:
     """Check a feed before upload: RSS, Apple, Podcasting 2.0 and the live URLs.
 
-    FEED is a path or an http(s) URL; default: public/feed.xml of the show.
+    FEED is a path or an http(s) URL; default: public/feed.xml of the show or,
+    if the show has not been built, the feed a build would write (in memory).
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage.
 
     Example: feedpub validate --offline --format github public/feed.xml
@@ -172,12 +173,16 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
     import os
 
     from .validate.output import render
-    from .validate.runner import RunOptions, is_url, run
+    from .validate.runner import RunOptions, is_url, run, run_data
     from .validate.xmlsafe import DEFAULT_MAX_SIZE
 
+    build_root: Path | None = None
     if feed is None:
-        feed = str(show_root(ctx) / "public" / "feed.xml")
-        if not Path(feed).is_file():
+        root = show_root(ctx)
+        feed = str(root / "public" / "feed.xml")
+        if not Path(feed).is_file() and (root / "podcast.toml").is_file():
+            build_root = root  # nothing built yet: check what a build would write
+        elif not Path(feed).is_file():
             click.echo(f"feedpub: error: {feed} does not exist\n"
                        "  hint: run 'feedpub build' first, or name a feed file or URL", err=True)
             sys.exit(int(ExitCode.USAGE))
@@ -200,10 +205,24 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
         sys.exit(int(ExitCode.USAGE))
     options = RunOptions(offline=offline, against=against, timeout=timeout,
                          max_size=max_size or DEFAULT_MAX_SIZE, ignore=ignored)
-    report = run(feed, options)
+    if build_root is None:
+        report = run(feed, options)
+    else:
+        report = run_data(build_in_memory(build_root), "feed.xml (built in memory)", options)
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     click.echo(render(report, fmt, color=color))
     sys.exit(int(ExitCode.CONTENT if report.failed(strict) else ExitCode.OK))
+
+
+def build_in_memory(root: Path) -> bytes:
+    """The feed a build of the show would write (the build refuses a feed with errors)."""
+    from .build import build as run_build
+
+    try:
+        return run_build(root).feed
+    except FeedpubError as err:
+        fail(err)
+        raise  # unreachable: fail() exits
 
 
 def main() -> None:

@@ -70,45 +70,60 @@ def _check_feed_type(content_type: str, data: bytes, out: Collector) -> None:
 
 def run(feed: str, opts: RunOptions) -> Report:
     """Validate ``feed`` (path or URL) and return every finding not in ``opts.ignore``."""
-    report = _run(feed, opts)
+    return _without_ignored(_run(feed, None, opts), opts)
+
+
+def run_data(data: bytes, source: str, opts: RunOptions) -> Report:
+    """Validate feed bytes held in memory (a build not written yet) like :func:`run`."""
+    return _without_ignored(_run(source, data, opts), opts)
+
+
+def _without_ignored(report: Report, opts: RunOptions) -> Report:
     if opts.ignore:
         report.findings = [f for f in report.findings if f.rule not in opts.ignore]
     return report
 
 
-def _run(feed: str, opts: RunOptions) -> Report:
+def _run(feed: str, data: bytes | None, opts: RunOptions) -> Report:
     net = NetOptions(timeout=opts.timeout, workers=opts.workers, max_feed=opts.max_size)
     source = feed
     out = Collector(source)
     final_url = ""
-    if is_url(feed):
+    findings: list[Finding] = []
+    if data is not None:
+        found, root = analyse(data, source=source, now=opts.now, max_size=opts.max_size)
+    elif is_url(feed):
         data, final_url = _fetch_feed(feed, net, out)
-        findings: list[Finding] = list(out)
+        findings += out
         if data is None:
             return Report(source, findings)
         found, root = analyse(data, source=source, now=opts.now, max_size=opts.max_size)
     else:
-        findings = []
         found, root = analyse_file(Path(feed), source=source, now=opts.now,
                                    max_size=opts.max_size)
     findings += found
     if root is None:
         return Report(source, findings)
-    if is_url(feed):
-        channel = root.find("channel")
-        href = self_url(Node(channel)) if channel is not None else None
-        if href and href.rstrip("/") not in (feed.rstrip("/"), final_url.rstrip("/")):
-            extra = Collector(source)
-            extra.warn("atom-self", f'atom:link rel="self" is {href} but the feed was fetched '
-                       f"from {feed}", hint="the self link must be the feed's public URL")
-            findings += extra
+    if final_url:
+        findings += _self_link(root, feed, final_url, source)
     if not opts.offline:
-        if is_url(feed):
+        if final_url:
             findings += _feed_head(feed, net, source)
         findings += check_feed_urls(root, net, source)
     if opts.against:
         findings += _against(root, opts, net, source)
     return Report(source, findings)
+
+
+def _self_link(root: etree._Element, feed: str, final_url: str, source: str) -> list[Finding]:
+    """A fetched feed's rel=self link must be where it was fetched from (or redirected to)."""
+    out = Collector(source)
+    channel = root.find("channel")
+    href = self_url(Node(channel)) if channel is not None else None
+    if href and href.rstrip("/") not in (feed.rstrip("/"), final_url.rstrip("/")):
+        out.warn("atom-self", f'atom:link rel="self" is {href} but the feed was fetched '
+                 f"from {feed}", hint="the self link must be the feed's public URL")
+    return list(out)
 
 
 def _feed_head(url: str, net: NetOptions, source: str) -> list[Finding]:
