@@ -7,6 +7,8 @@ is a warning (spec-notes §2, checks C4-C18, I15-I20).
 
 from __future__ import annotations
 
+import difflib
+
 from .data import APPLE_CATEGORIES, OBSOLETE_CATEGORIES
 from .findings import Collector
 from .values import (duration_seconds, is_absolute_url, is_email, is_positive_int,
@@ -107,6 +109,11 @@ def _category_hint(text: str) -> str:
         for sub in subs:
             if sub.lower() == text.lower():
                 return f"{sub!r} is a subcategory: nest it inside {parent!r}"
+    close = difflib.get_close_matches(text, list(APPLE_CATEGORIES), n=1, cutoff=0.5)
+    if not close:
+        close = [p for p in APPLE_CATEGORIES if p.lower().startswith(text.lower()[:4])][:1]
+    if close:
+        return f"did you mean {close[0]!r}? (Apple's list is case-sensitive)"
     return "see https://podcasters.apple.com/support/1691-apple-podcasts-categories"
 
 
