@@ -342,7 +342,11 @@ def test_wrong_itunes_namespace() -> None:
 
 def test_github_alias_of_podcast_namespace_is_accepted() -> None:
     alias = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
-    feed = CLEAN.replace("https://podcastindex.org/namespace/1.0", alias)
+    nested = ('<podcast:alternateEnclosure type="audio/opus" length="5">'
+              '<podcast:source uri="https://x.org/a.opus"/></podcast:alternateEnclosure>\n'
+              '<podcast:person role="guest">Grace Guest 2')
+    feed = CLEAN.replace('<podcast:person role="guest">Grace Guest 2', nested).replace(
+        "https://podcastindex.org/namespace/1.0", alias)
     assert _not_info(validate_bytes(feed.encode(), now=NOW)) == set()
     broken = feed.replace('type="text/vtt"', 'type="text/srt"', 1)
     assert "podcast-transcript" in _not_info(validate_bytes(broken.encode(), now=NOW))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import uuid
 
-from .data import (CHAT_PROTOCOLS, MEDIUMS, PODCAST_GUID_NAMESPACE, SERVICE_SLUGS,
-                   SOCIAL_PROTOCOLS)
+from .data import (CHAT_PROTOCOLS, MEDIUMS, PODCAST_GUID_NAMESPACE, PODCAST_NS_ALIASES,
+                   SERVICE_SLUGS, SOCIAL_PROTOCOLS)
 from .findings import Collector
 from .rules_rss import check_date, self_url
 from .values import (is_absolute_url, is_decimal, is_email, is_geo_uri, is_mime, is_osm,
@@ -22,6 +22,20 @@ KNOWN_LICENSE = re.compile(r"(cc-|cc0|public-domain|pddl|odc-|mit$|apache-|gpl-|
                            re.IGNORECASE)
 ASPECT = re.compile(r"\d+(\.\d+)?\s*/\s*\d+(\.\d+)?")
 ISO_COUNTRY = re.compile(r"[A-Za-z]{2}")
+
+
+#: the namespace's former GitHub URI, accepted as the same namespace (spec-notes §1.1)
+ALIAS_PREFIXES = tuple("{" + uri + "}" for uri in PODCAST_NS_ALIASES)
+
+
+def _pc_tags(name: str) -> tuple[str, ...]:
+    return (PC + name,) + tuple(prefix + name for prefix in ALIAS_PREFIXES)
+
+
+def pc_children(el: Element, name: str) -> list[Element]:
+    """Children podcast:<name> under either namespace URI."""
+    tags = _pc_tags(name)
+    return [c for c in el if c.tag in tags]
 
 
 def text_of(el: Element, out: Collector, name: str, limit: int, required: bool = True) -> str:
@@ -140,7 +154,7 @@ def check_update_frequency(el: Element, out: Collector, ctx: Context) -> None:
 
 def check_container(el: Element, out: Collector, ctx: Context) -> None:
     """podroll / publisher: must hold remoteItems with a feedGuid."""
-    items = [c for c in el if c.tag == PC + "remoteItem"]
+    items = pc_children(el, "remoteItem")
     if not items:
         out.error("podcast-required", f"<podcast:{el.tag.split('}')[1]}> has no "
                   "<podcast:remoteItem>", el)
@@ -181,7 +195,7 @@ def check_image(el: Element, out: Collector, ctx: Context) -> None:
 
 
 def check_value(el: Element, out: Collector, ctx: Context) -> None:
-    recipients = [c for c in el.iter(PC + "valueRecipient")]
+    recipients = [c for c in el.iter(*_pc_tags("valueRecipient"))]
     if not recipients:
         out.error("podcast-required", "podcast:value has no podcast:valueRecipient", el)
     for r in recipients:
@@ -195,7 +209,7 @@ def check_live_item(el: Element, out: Collector, ctx: Context) -> None:
     if status is not None and status not in ("pending", "live", "ended"):
         out.error("podcast-live", f"liveItem status {status!r} must be pending, live or ended",
                   el)
-    node = Node(el)
+    node = Node(el, ALIAS_PREFIXES[0])
     if not node.all(PC + "contentLink"):
         out.error("podcast-live", "podcast:liveItem has no podcast:contentLink", el)
     if not node.all("enclosure"):
@@ -246,13 +260,13 @@ def check_episode(el: Element, out: Collector, ctx: Context) -> None:
 
 
 def check_alternate(el: Element, out: Collector, ctx: Context) -> None:
-    sources = [c for c in el if c.tag == PC + "source"]
+    sources = pc_children(el, "source")
     if not sources:
         out.error("podcast-required", "podcast:alternateEnclosure has no podcast:source", el)
     for s in sources:
         if not s.get("uri"):
             out.error("podcast-required", "podcast:source has no uri", s)
-    integrity = [c for c in el if c.tag == PC + "integrity"]
+    integrity = pc_children(el, "integrity")
     if len(integrity) > 1:
         out.error("podcast-placement", "alternateEnclosure has more than one integrity", el)
     for i in integrity:
