@@ -341,3 +341,14 @@ def test_cli_online_exit_code_and_annotations(http_server: Server) -> None:
 def test_feed_url_404(http_server: Server) -> None:
     report = run(http_server.url("/nope.xml"), RunOptions(offline=True, now=NOW))
     assert [f.rule for f in report.findings] == ["https", "http-status"]
+
+
+def test_targets_under_the_github_alias_namespace() -> None:
+    from lxml import etree
+
+    from feedpub.validate.netchecks import collect_targets
+
+    alias = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
+    feed = make_feed(n_items=1).replace("https://podcastindex.org/namespace/1.0", alias)
+    kinds = [t.kind for t in collect_targets(etree.fromstring(feed.encode()))]
+    assert kinds == ["artwork", "media", "transcript", "chapters"]

@@ -23,7 +23,7 @@ from requests.structures import CaseInsensitiveDict
 
 from ..errors import FeedpubError
 from ..model import Segment
-from .data import CHAPTERS_TYPE
+from .data import CHAPTERS_TYPE, PODCAST_NS_ALIASES
 from .findings import Collector, Finding
 from .network import NetOptions, Where, base_type, follow, read_body
 from .values import duration_seconds, url_extension
@@ -71,12 +71,14 @@ def collect_targets(root: etree._Element) -> list[Target]:
     channel = root.find("channel")
     if channel is None:
         return targets
-    ch = Node(channel)
+    uris = {**root.nsmap, **channel.nsmap}.values()
+    alias = next(("{" + u + "}" for u in PODCAST_NS_ALIASES if u in uris), None)
+    ch = Node(channel, alias)
     img = ch.first(IT + "image")
     if img is not None and img.get("href"):
         add(Target("artwork", img.get("href"), img.sourceline))
     for el in ch.all("item"):
-        item = Node(el)
+        item = Node(el, alias)
         seconds = duration_seconds(item.text(IT + "duration") or "")
         for enc in item.all("enclosure")[:1]:
             length = enc.get("length") or ""
