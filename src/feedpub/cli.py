@@ -53,7 +53,7 @@ def progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write feed.xml and companion files to (default: public/).")
 @click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 if feed.xml or feedpub.lock is out of date.")
+              help="Write nothing; exit 1 if any output or feedpub.lock would change.")
 @click.option("--update-lock", is_flag=True,
               help="Accept changed audio, guids and removed episodes, and record them.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
