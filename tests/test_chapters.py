@@ -293,3 +293,16 @@ def test_json_chapters_round_trip_and_stay_acceptable(got: tuple[Chapter, ...]) 
     path.write_text(text, encoding="utf-8")
     assert chapters.read(path) == got
     assert chapters.check(chapters.read(path), 10_001.0, path) == []
+
+
+@pytest.mark.parametrize("text", ['[[chapters]]\nstart = inf\ntitle = "A"\n',
+                                  '[[chapters]]\nstart = nan\ntitle = "A"\n',
+                                  '[[chapters]]\nstart = "99999999999"\ntitle = "A"\n'])
+def test_toml_chapter_times_must_be_finite(text: str) -> None:
+    problems = errors("chapters.toml", text)
+    assert len(problems) == 1 and problems[0].startswith("chapters.toml:2: chapter 1: ")
+
+
+def test_json_chapters_reject_nan() -> None:
+    problems = errors("chapters.json", '{"version": "1.2.0", "chapters": [{"startTime": NaN}]}')
+    assert len(problems) == 1 and "startTime" in problems[0]

@@ -113,3 +113,11 @@ def test_installed_entry_point(tmp_path: Path) -> None:
         0, "transcript.json: 4 segments written as JSON (application/json)\n", "")
     assert json.loads((tmp_path / "transcript.json").read_text(encoding="utf-8"))[
         "segments"][0]["speaker"] == "Speaker #0"
+
+
+def test_output_that_cannot_be_written() -> None:
+    write_timed_srt(Path("."))
+    Path("taken").write_text("a file, not a folder", encoding="utf-8")
+    code, out, err = run("transcript.srt", "taken/transcript.vtt")
+    assert code == 1 and out == ""
+    assert err.startswith("feedpub: error: taken/transcript.vtt: cannot write: ")

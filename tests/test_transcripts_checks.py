@@ -303,3 +303,38 @@ def test_check_combines_timing_and_language() -> None:
     assert [p.message for p in transcripts.check(t, 1.0, "fr")] == [
         "cue 1 ends at 00:00:02.000, after the end of the audio (00:00:01.000)",
         "the file says its language is 'de', but the show's language is 'fr'"]
+
+
+def test_float_noise_is_not_an_overlap(tmp_path: Path) -> None:
+    from feedpub.transcripts import check_timings, read
+
+    path = tmp_path / "transcript.json"
+    path.write_text('{"version": "1.0.0", "segments": ['
+                    '{"startTime": 0, "endTime": 0.30000000000000004, "body": "a"},'
+                    '{"startTime": 0.3, "endTime": 1.0004, "body": "b"},'
+                    '{"startTime": 1.0001, "endTime": 2, "body": "c"}]}', encoding="utf-8")
+    assert check_timings(read(path, "fr"), None) == []
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400", "1e300"])
+def test_json_times_must_be_finite_and_plausible(tmp_path: Path, value: str) -> None:
+    from feedpub.errors import TranscriptError
+    from feedpub.transcripts import read
+
+    path = tmp_path / "transcript.json"
+    path.write_text('{"version": "1.0.0", "segments": [{"startTime": %s, "endTime": 1, '
+                    '"body": "a"}]}' % value, encoding="utf-8")
+    with pytest.raises(TranscriptError) as info:
+        read(path, "fr")
+    assert "segment 1: startTime must be a number of seconds" in str(info.value)
+
+
+def test_deeply_nested_json_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    from feedpub.errors import TranscriptError
+    from feedpub.transcripts import read
+
+    path = tmp_path / "transcript.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(TranscriptError) as info:
+        read(path, "fr")
+    assert str(info.value) == f"{path}:1: not usable JSON: nested too deeply"

@@ -18,6 +18,7 @@ from .errors import AudioError, Problem, TranscriptError
 from .model import Chapter
 from .tomlsrc import TomlSource
 from .tomlsrc import load as load_toml
+from .transcripts.checks import ms
 from .transcripts.timefmt import exact_clock, milliseconds
 
 JSON_MIME = "application/json+chapters"
@@ -51,7 +52,8 @@ def parse_time(value: Any) -> float | None:
         return None
     text = value.strip()
     if SECONDS.match(text):
-        return float(text)
+        seconds = float(text)
+        return seconds if seconds < jsonpos.MAX_SECONDS else None
     match = CLOCK.match(text)
     if not match:
         return None
@@ -244,15 +246,15 @@ def check(chapters: Sequence[Chapter], duration: float | None,
         at = exact_clock(ch.start)
         if ch.start < 0:
             problems.append(Problem(source, f"chapter {n} starts before 0:00", ch.line))
-        if previous is not None and ch.start == previous.start:
+        if previous is not None and ms(ch.start) == ms(previous.start):
             problems.append(Problem(source, f"chapter {n} starts at the same time as chapter "
                                     f"{n - 1} ({at})", ch.line,
                                     hint="remove one of them or change its start"))
-        elif previous is not None and ch.start < previous.start:
+        elif previous is not None and ms(ch.start) < ms(previous.start):
             problems.append(Problem(source, f"chapter {n} starts at {at}, before chapter "
                                     f"{n - 1} ({exact_clock(previous.start)})", ch.line,
                                     expected="chapters in ascending order of start"))
-        if ch.end is not None and ch.end <= ch.start:
+        if ch.end is not None and ms(ch.end) <= ms(ch.start):
             problems.append(Problem(source, f"chapter {n} ends at {exact_clock(ch.end)}, "
                                     f"not after its start ({at})", ch.line))
         if duration is not None and ch.start >= duration:

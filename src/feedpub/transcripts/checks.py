@@ -33,6 +33,12 @@ def unit(source: Path | None) -> str:
     return {".json": "segment", ".txt": "turn"}.get(suffix, "cue")
 
 
+def ms(seconds: float) -> int:
+    """Whole milliseconds: times are compared at the precision SRT and VTT can store, so
+    float noise (0.30000000000000004 against 0.3) is never an overlap."""
+    return round(seconds * 1000)
+
+
 def check_timings(transcript: Transcript, duration: float | None) -> list[Problem]:
     """Cues that end before they start, go backwards, overlap, or outlast the audio."""
     problems: list[Problem] = []
@@ -42,15 +48,15 @@ def check_timings(transcript: Transcript, duration: float | None) -> list[Proble
     for n, seg in enumerate(transcript.segments, start=1):
         if seg.start is None:
             continue
-        if seg.end is not None and seg.end < seg.start:
+        if seg.end is not None and ms(seg.end) < ms(seg.start):
             problems.append(Problem(path, f"{noun} {n} ends at {stamp(seg.end)}, before it "
                                     f"starts at {stamp(seg.start)}", seg.line))
-        if prev_start is not None and seg.start < prev_start:
+        if prev_start is not None and ms(seg.start) < ms(prev_start):
             problems.append(Problem(
                 path, f"{noun} {n} starts at {stamp(seg.start)}, before {noun} {n - 1} "
                 f"(at {stamp(prev_start)})", seg.line,
                 expected=f"{noun}s in time order"))
-        elif prev_end is not None and seg.start < prev_end:
+        elif prev_end is not None and ms(seg.start) < ms(prev_end):
             problems.append(Problem(
                 path, f"{noun} {n} starts at {stamp(seg.start)}, before {noun} {n - 1} "
                 f"ends (at {stamp(prev_end)})", seg.line,

@@ -41,5 +41,8 @@ def convert(src: Path, dst: Path, language: str | None = None, title: str = "") 
     if problems:
         raise TranscriptError(problems)
     text = writer.write(transcript, title or src.stem)
-    write_atomic(dst, text.encode("utf-8"))
+    try:
+        write_atomic(dst, text.encode("utf-8"))
+    except OSError as exc:
+        raise TranscriptError(Problem(dst, f"cannot write: {exc.strerror}")) from None
     return writer, len(transcript.segments)
