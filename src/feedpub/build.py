@@ -23,8 +23,8 @@ from .feed import render_feed
 from .lock import Entry, Lock, load_lock
 from .media import fetch_for_probe, local_audio_path
 from .model import AudioFacts, Episode, Show
-from .validate import Finding, validate_bytes
 from .output import Plan, apply, plan
+from .validate import Finding, validate_bytes
 
 Progress = Callable[[str], None]
 FEED_NAME = "feed.xml"
