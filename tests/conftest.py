@@ -73,6 +73,16 @@ class ShowMaker:
         path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/cases/*/expected from the current output; review the diff.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture
 def make_show(tmp_path: Path) -> ShowMaker:
     return ShowMaker(tmp_path / "show")
