@@ -11,13 +11,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 
 from .. import __version__
 from .data import DEAD_REDIRECTORS
 from .findings import Collector
+from .values import safe_hostname
 
 REDIRECTS = (301, 302, 303, 307, 308)
 
@@ -80,7 +81,7 @@ def session() -> requests.Session:
 
 
 def dead_redirector(url: str) -> str | None:
-    host = (urlsplit(url).hostname or "").lower()
+    host = safe_hostname(url)
     for dead in DEAD_REDIRECTORS:
         if host == dead or host.endswith("." + dead):
             return dead
@@ -120,7 +121,7 @@ def follow(method: str, where: Where, opts: NetOptions,
             where.error("http-unreachable", f"no answer within {opts.timeout:g} s ({method} "
                         f"{current})", "a slow host makes apps give up; check the server")
             return None
-        except requests.RequestException as err:
+        except (requests.RequestException, ValueError) as err:  # ValueError: unusable URL
             where.error("http-unreachable", f"{method} {current} failed: {_short(err)}")
             return None
         if resp.status_code in REDIRECTS:
@@ -130,7 +131,12 @@ def follow(method: str, where: Where, opts: NetOptions,
                 where.error("http-redirect", f"{resp.status_code} redirect without a Location "
                             f"header at {current}")
                 return None
-            current = urljoin(current, location)
+            try:
+                current = urljoin(current, location)
+            except ValueError:  # "https://[::1" and other unparsable Locations
+                where.error("http-redirect", f"{resp.status_code} redirect to an invalid URL "
+                            f"{location!r} at {current}")
+                return None
             continue
         return Hops(resp, chain)
     where.error("http-redirect", f"more than {opts.max_hops} redirects: "

@@ -6,10 +6,9 @@ a feed too big for directories to fetch comfortably, no playable episode.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from .data import PLACEHOLDER_PHRASES, PLACEHOLDER_WORDS, UNREDIRECTABLE_HOST_SUFFIXES
 from .rules_rss import self_link
+from .values import safe_hostname
 from .view import Context, Node, element_text
 
 #: Warn above this size: no directory documents a limit, but large feeds are slow to
@@ -43,7 +42,7 @@ def check_channel(ch: Node, ctx: Context) -> None:
     link = self_link(ch)
     url = link.get("href") if link is not None else None
     if url:
-        host = (urlsplit(url).hostname or "").lower()
+        host = safe_hostname(url)
         for suffix in UNREDIRECTABLE_HOST_SUFFIXES:
             if host == suffix.lstrip(".") or host.endswith(suffix):
                 out.warn("feed-url-host", f"the feed URL {url} is on {host}, which can never "

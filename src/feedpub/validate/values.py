@@ -11,6 +11,7 @@ import functools
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from .data import ISO_639_1, PODCAST_GUID_NAMESPACE
 
@@ -19,10 +20,12 @@ _MONTHS = {m: i for i, m in enumerate(
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _ZONES = {"GMT": 0, "UT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
           "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
+#: runs of whitespace between the parts are RFC 2822 folding whitespace (FWS), so
+#: "Tue,  13 May 2025 …" is as valid as "Tue, 13 May 2025 …"
 _RFC2822 = re.compile(
-    r"(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) "
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) "
-    r"(\d{2}):(\d{2})(?::(\d{2}))? ([+-]\d{4}|GMT|UT|Z|[ECMP][SD]T)")
+    r"(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s*,\s*)?(\d{1,2})\s+"
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(\d{4})\s+"
+    r"(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|GMT|UT|Z|[ECMP][SD]T)")
 
 
 _TZ_CACHE: dict[str, timezone] = {}
@@ -50,12 +53,8 @@ def parse_rfc2822(text: str) -> datetime:
     dow, day, mon, year, hh, mm, ss, zone = m.groups()
     tz = _TZ_CACHE.get(zone)
     if tz is None:
-        if zone[0] in "+-":
-            minutes = int(zone[1:3]) * 60 + int(zone[3:5])
-            offset = timedelta(minutes=minutes if zone[0] == "+" else -minutes)
-        else:
-            offset = timedelta(hours=_ZONES[zone])
-        tz = _TZ_CACHE[zone] = timezone(offset)
+        tz = _zone(text, zone)
+        _TZ_CACHE[zone] = tz
     try:
         dt = datetime(int(year), _MONTHS[mon], int(day), int(hh), int(mm), int(ss or 0),
                       tzinfo=tz)
@@ -66,6 +65,18 @@ def parse_rfc2822(text: str) -> datetime:
                           f"{text!r}: {dt:%d %b %Y} is a {_DAYS[dt.weekday()]}, not a {dow}",
                           email.utils.format_datetime(dt))
     return dt
+
+
+def _zone(text: str, zone: str) -> timezone:
+    """The time zone of a numeric (+hhmm) or named zone; offsets must be under 24 h."""
+    if zone[0] not in "+-":
+        return timezone(timedelta(hours=_ZONES[zone]))
+    hours, minutes = int(zone[1:3]), int(zone[3:5])
+    if hours > 23 or minutes > 59:
+        raise DateProblem("date-format", f"{text!r} has the time zone offset {zone}; an offset "
+                          "is +hhmm with hh under 24 and mm under 60")
+    total = hours * 60 + minutes
+    return timezone(timedelta(minutes=total if zone[0] == "+" else -total))
 
 
 def _loose(text: str) -> datetime | None:
@@ -95,10 +106,28 @@ def is_absolute_url(value: str | None) -> bool:
         host = 7
     else:
         return False
-    if len(value) > host and value[host] not in "/?#@:" and value.isprintable() \
-            and " " not in value and "@" not in value:
-        return True  # the common case, decided without the regex
-    return _HTTP_URL.fullmatch(value) is not None
+    if len(value) > host and value[host] not in "/?#@:[" and value.isprintable() \
+            and " " not in value and "@" not in value and value.find(":", host) < 0:
+        return True  # the common case (no port, no IPv6 host), decided without the regex
+    return _HTTP_URL.fullmatch(value) is not None and _authority_ok(value)
+
+
+def _authority_ok(url: str) -> bool:
+    """urlsplit accepts the host and port: brackets closed around an IP, port 0-65535."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when out of range or not a number
+    except ValueError:
+        return False
+    return bool(parts.hostname)
+
+
+def safe_hostname(url: str) -> str:
+    """Lower-case host of a feed-supplied URL, or "" when there is none or it is malformed."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # "https://[::1" and other broken IPv6 hosts
+        return ""
 
 
 def url_extension(url: str) -> str:

@@ -1,0 +1,107 @@
+"""Regression tests for the validator review: crashes, false errors, XML safety, output."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedpub.validate import Finding, validate_bytes
+from feedpub.validate.values import is_absolute_url, parse_rfc2822
+from validate_feeds import NOW, line_of, make_feed
+
+CLEAN = make_feed(n_items=2)
+PUBDATE = "Sat, 17 Oct 2026 12:00:00 +0000"
+
+
+def not_info(findings: list[Finding]) -> list[tuple[str, str, int | None]]:
+    return [(f.rule, f.severity, f.line) for f in findings if f.severity != "info"]
+
+
+# 1. time zone offsets of 24 h or more -------------------------------------------------
+
+@pytest.mark.parametrize("zone", ["+2400", "-2400", "+9900", "+0160"])
+def test_impossible_zone_offset_is_a_date_format_error(zone: str) -> None:
+    channel_date = f"<pubDate>Sat, 17 Oct 2026 12:00:00 {zone}</pubDate>\n"
+    feed = make_feed(n_items=2, channel_extra=channel_date)
+    feed = feed.replace(PUBDATE, f"Sat, 17 Oct 2026 12:00:00 {zone}")
+    found = not_info(validate_bytes(feed.encode(), now=NOW))
+    assert ("date-format", "error", line_of(feed, "<pubDate>Sat, 17 Oct 2026 12:00:00 "
+                                                  + zone)) in found
+    assert {rule for rule, _, _ in found} == {"date-format"}
+    assert all(zone in f.message for f in validate_bytes(feed.encode(), now=NOW)
+               if f.rule == "date-format")
+
+
+def test_impossible_zone_offset_in_trailer_and_against() -> None:
+    trailer = ('<podcast:trailer url="https://x.org/t.mp3" pubdate="Sat, 17 Oct 2026 '
+               '12:00:00 -2400">Trailer</podcast:trailer>\n')
+    feed = make_feed(n_items=1, channel_extra=trailer)
+    assert [r for r, _, _ in not_info(validate_bytes(feed.encode(), now=NOW))] == [
+        "date-format"]
+    from lxml import etree
+
+    from feedpub.validate.compare import compare_feeds
+
+    new = make_feed(n_items=2).replace(PUBDATE, "Sat, 17 Oct 2026 12:00:00 +9900")
+    root = etree.fromstring(new.encode())
+    found = compare_feeds(root, make_feed(n_items=2).encode())
+    assert [f.rule for f in found] == ["pubdate-changed"]
+
+
+def test_largest_real_offsets_still_parse() -> None:
+    assert parse_rfc2822("Sat, 17 Oct 2026 12:00:00 +1400").utcoffset() is not None
+    assert parse_rfc2822("Sat, 17 Oct 2026 12:00:00 -2359").utcoffset() is not None
+
+
+# 2. malformed URLs never crash; is_absolute_url rejects them ---------------------------
+
+@pytest.mark.parametrize("url", ["https://[::1", "https://[x", "https://[x]/feed.xml",
+                                 "https://example.org:99999/feed.xml",
+                                 "https://example.org:http/feed.xml"])
+def test_broken_hosts_and_ports_are_not_absolute_urls(url: str) -> None:
+    assert not is_absolute_url(url)
+
+
+@pytest.mark.parametrize("url", ["https://[::1]/feed.xml", "https://example.org:8443/f.xml",
+                                 "https://example.org/a?t=12:30"])
+def test_ports_and_ipv6_hosts_are_absolute_urls(url: str) -> None:
+    assert is_absolute_url(url)
+
+
+@pytest.mark.parametrize("url", ["https://[::1", "https://example.org:99999/feed.xml"])
+def test_broken_self_link_is_reported_not_a_crash(url: str) -> None:
+    feed = make_feed(feed_url=url)
+    found = not_info(validate_bytes(feed.encode(), now=NOW))
+    assert ("atom-self", "error", line_of(feed, "atom:link")) in found
+
+
+def test_broken_urls_everywhere_never_crash() -> None:
+    bad = "https://[::1"
+    feed = make_feed(n_items=1, feed_url=bad, artwork=bad + "/a.jpg",
+                     enclosure=f'<enclosure url="{bad}/a.mp3" length="5" type="audio/mpeg"/>')
+    feed = feed.replace("https://podcast.example.org/show/ep-1/transcript.vtt", bad)
+    rules = {f.rule for f in validate_bytes(feed.encode(), now=NOW)}
+    assert {"atom-self", "enclosure-url"} <= rules
+
+
+def test_dead_redirector_check_survives_a_broken_host() -> None:
+    from feedpub.validate.network import dead_redirector
+
+    assert dead_redirector("https://[::1") is None
+    assert dead_redirector("https://chrt.fm/track/X/a.mp3") == "chrt.fm"
+
+
+# 4b. folding whitespace in RFC 2822 dates -------------------------------------------
+
+@pytest.mark.parametrize("date", ["Sat,  17 Oct 2026 12:00:00 +0000",
+                                  "Sat, 17  Oct 2026  12:00:00   +0000",
+                                  "Sat, 17 Oct 2026\t12:00:00 +0000",
+                                  "Sat,17 Oct 2026 12:00:00 +0000"])
+def test_folding_whitespace_in_dates_is_valid(date: str) -> None:
+    feed = CLEAN.replace(PUBDATE, date)
+    assert not_info(validate_bytes(feed.encode(), now=NOW)) == []
+
+
+def test_folded_date_with_wrong_weekday_is_still_caught() -> None:
+    feed = CLEAN.replace(PUBDATE, "Mon,  17 Oct 2026 12:00:00 +0000")
+    assert [r for r, _, _ in not_info(validate_bytes(feed.encode(), now=NOW))] == [
+        "date-weekday"]
