@@ -105,3 +105,34 @@ def test_folded_date_with_wrong_weekday_is_still_caught() -> None:
     feed = CLEAN.replace(PUBDATE, "Mon,  17 Oct 2026 12:00:00 +0000")
     assert [r for r, _, _ in not_info(validate_bytes(feed.encode(), now=NOW))] == [
         "date-weekday"]
+
+
+# 4a. SPDX licences need no url; custom ones without a url are a warning ----------------
+
+@pytest.mark.parametrize("licence", ["BSD-3-Clause", "MPL-2.0", "ISC", "Unlicense", "MIT",
+                                     "CC-BY-4.0", "cc-by-sa-4.0", "CC0-1.0", "0BSD",
+                                     "GPL-3.0-or-later", "Apache-2.0", "MIT OR Apache-2.0"])
+def test_spdx_licences_need_no_url(licence: str) -> None:
+    feed = make_feed(channel_extra=f"<podcast:license>{licence}</podcast:license>\n")
+    assert not_info(validate_bytes(feed.encode(), now=NOW)) == []
+
+
+@pytest.mark.parametrize("licence", ["my-own-terms", "All rights reserved"])
+def test_custom_licence_without_url_is_a_warning(licence: str) -> None:
+    feed = make_feed(channel_extra=f"<podcast:license>{licence}</podcast:license>\n")
+    found = validate_bytes(feed.encode(), now=NOW)
+    assert not_info(found) == [("podcast-required", "warning", line_of(feed, licence))]
+    licence_finding = next(f for f in found if f.rule == "podcast-required")
+    assert "needs a url" in licence_finding.message
+    with_url = feed.replace("<podcast:license>",
+                            '<podcast:license url="https://example.org/terms">')
+    assert not_info(validate_bytes(with_url.encode(), now=NOW)) == []
+
+
+# 4c. a pretty-printed channel title is a warning, not an error -------------------------
+
+def test_pretty_printed_title_is_a_warning() -> None:
+    feed = CLEAN.replace("<title>The Example Show</title>",
+                         "<title>\n  The Example Show\n</title>")
+    found = not_info(validate_bytes(feed.encode(), now=NOW))
+    assert found == [("channel-title", "warning", line_of(feed, "<title>"))]

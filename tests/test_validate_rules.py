@@ -26,7 +26,7 @@ CASES: list[tuple[str, str, str, object, str, str, set[str]]] = [
     ("no-title", "<title>The Example Show</title>\n", "", "<channel>", "channel-title",
      "error", set()),
     ("padded-title", "<title>The Example Show</title>", "<title>The Example Show </title>",
-     "The Example Show", "channel-title", "error", set()),
+     "The Example Show", "channel-title", "warning", set()),
     ("relative-link", "<link>https://podcast.example.org/show/</link>", "<link>/show/</link>",
      "<link>/show/", "channel-link", "error", set()),
     ("empty-description", "<description>Two friends talk about how things work, one topic "
@@ -140,7 +140,7 @@ CASES: list[tuple[str, str, str, object, str, str, set[str]]] = [
      'pubdate="2026-01-01">Trailer</podcast:trailer>\n<podcast:medium>', "Trailer",
      "date-format", "error", set()),
     ("license-custom", "<podcast:medium>", "<podcast:license>my-own-terms</podcast:license>\n"
-     "<podcast:medium>", "my-own-terms", "podcast-required", "error", set()),
+     "<podcast:medium>", "my-own-terms", "podcast-required", "warning", set()),
     ("block-slug", "<podcast:medium>", '<podcast:block id="myspace">yes</podcast:block>\n'
      "<podcast:medium>", "myspace", "podcast-value", "warning", set()),
     ("podcast-unknown", "<podcast:medium>", "<podcast:mood>happy</podcast:mood>\n"

@@ -120,3 +120,14 @@ PLACEHOLDER_PHRASES = (
 #: is Spanish, not a to-do
 PLACEHOLDER_WORDS = ("todo", "tbd", "fixme", "xxx", "placeholder", "coming soon", "test",
                      "description", "n/a")
+
+#: SPDX ids without a version number, lower case (spec-notes C28: podcast:license ids come
+#: from the namespace's licenses.json, which follows SPDX; those need no url attribute).
+#: Ids with a version ("MPL-2.0", "BSD-3-Clause", "GPL-3.0-or-later") are recognised by
+#: their shape instead of a full copy of the list.
+SPDX_BARE_IDS = frozenset((
+    "0bsd", "afl", "apsl", "beerware", "blueoak", "bsl", "curl", "isc", "json", "libpng",
+    "mit", "mit-0", "mit-cmu", "ms-pl", "ms-rl", "ncsa", "ntp", "postgresql", "ruby",
+    "unicode-dfs", "unlicense", "vim", "w3c", "wtfpl", "x11", "xnet", "zlib", "zpl",
+    "public-domain",
+))

@@ -11,15 +11,16 @@ import re
 import uuid
 
 from .data import (CHAT_PROTOCOLS, MEDIUMS, PODCAST_GUID_NAMESPACE, PODCAST_NS_ALIASES,
-                   SERVICE_SLUGS, SOCIAL_PROTOCOLS)
+                   SERVICE_SLUGS, SOCIAL_PROTOCOLS, SPDX_BARE_IDS)
 from .findings import Collector
 from .rules_rss import check_date, self_url
 from .values import (is_absolute_url, is_decimal, is_email, is_geo_uri, is_mime, is_osm,
                      is_uuid, podcast_guid_for)
 from .view import PC, Context, Element, Node, element_text
 
-KNOWN_LICENSE = re.compile(r"(cc-|cc0|public-domain|pddl|odc-|mit$|apache-|gpl-|lgpl-|agpl-)",
-                           re.IGNORECASE)
+#: an SPDX-shaped id with a version: "MPL-2.0", "BSD-3-Clause", "CC-BY-SA-4.0", "GPL-2.0+"
+SPDX_VERSIONED = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*\+?")
+_SPDX_OPERATOR = re.compile(r"\s+(?:OR|AND|WITH)\s+")
 ASPECT = re.compile(r"\d+(\.\d+)?\s*/\s*\d+(\.\d+)?")
 ISO_COUNTRY = re.compile(r"[A-Za-z]{2}")
 
@@ -123,10 +124,32 @@ def check_trailer(el: Element, out: Collector, ctx: Context) -> None:
         out.warn("podcast-trailer", f"trailer season {season!r} is not an integer", el)
 
 
+def is_spdx_like(text: str) -> bool:
+    """An SPDX licence id (or expression of ids) as the namespace's licenses.json lists.
+
+    A versioned id is recognised by its shape (a part with a digit, as in "MPL-2.0"),
+    an unversioned one ("ISC", "Unlicense") by name; "my-own-terms" is neither.
+    """
+    parts = _SPDX_OPERATOR.split(text.strip().strip("()").strip())
+    return all(_spdx_id(p.strip("() ")) for p in parts)
+
+
+def _spdx_id(part: str) -> bool:
+    if not SPDX_VERSIONED.fullmatch(part):
+        return False
+    low = part.lower().rstrip("+")
+    if low in SPDX_BARE_IDS or low.startswith(("cc-", "cc0", "odc-", "pddl", "licenseref-")):
+        return True
+    return any(c.isdigit() for c in low)
+
+
 def check_license(el: Element, out: Collector, ctx: Context) -> None:
     text = text_of(el, out, "license", 128)
-    if text and not el.get("url") and not KNOWN_LICENSE.match(text):
-        out.error("podcast-required", f"custom license {text!r} needs a url attribute", el)
+    if text and not el.get("url") and not is_spdx_like(text):
+        out.warn("podcast-required", f"license {text!r} is not an SPDX id from the "
+                 "namespace's list, so it needs a url attribute", el,
+                 "use an SPDX id such as CC-BY-4.0, or add url=\"https://…\" pointing to "
+                 "the licence text")
 
 
 def check_txt(el: Element, out: Collector, ctx: Context) -> None:

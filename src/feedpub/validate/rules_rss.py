@@ -125,8 +125,9 @@ def check_channel(ch: Node, ctx: Context) -> None:
         if not raw.strip():
             out.error("channel-title", "the channel <title> is empty", title_el)
         elif raw != raw.strip():
-            out.error("channel-title", "the channel <title> has leading or trailing spaces",
-                      title_el, "Apple rejects padded values; trim the title")
+            # pretty-printed XML (<title>\n  Show\n</title>) is common and apps trim it
+            out.warn("channel-title", "the channel <title> has leading or trailing whitespace",
+                     title_el, "trim the title; some directories show the padding")
     link = ch.text("link")
     if link is None:
         out.error("channel-link", "the channel has no <link> (the show's web site)", ch.el)
