@@ -242,10 +242,13 @@ def check_live_item(el: Element, out: Collector, ctx: Context) -> None:
 
 
 def require_attrs(el: Element, out: Collector, name: str, required: tuple[str, ...]) -> None:
-    missing = [a for a in required if not el.get(a)]
-    if missing:
-        out.error("podcast-required", f"<podcast:{name}> lacks required attribute(s) "
-                  + ", ".join(missing), el)
+    get = el.get
+    for attr in required:
+        if not get(attr):  # rare: only then build the list of what is missing
+            missing = [a for a in required if not get(a)]
+            out.error("podcast-required", f"<podcast:{name}> lacks required attribute(s) "
+                      + ", ".join(missing), el)
+            return
 
 
 def report_not_https(el: Element, out: Collector, name: str, attr: str, value: str) -> None:

@@ -63,16 +63,9 @@ Check = Callable[[Element, Collector, Context], None]
 
 
 def _person(el: Element, out: Collector, ctx: Context) -> None:
-    """Complete check (https of img/href too): persons repeat on every episode."""
     text_of(el, out, "person", 128)
-    get = el.get
-    problems = _role_group(get("role"), get("group"))
-    for message, hint in problems:
+    for message, hint in _role_group(el.get("role"), el.get("group")):
         out.warn("podcast-person", message, el, hint)
-    for attr in ("img", "href"):
-        value = get(attr)
-        if value is not None and value.startswith("http:"):
-            report_not_https(el, out, "person", attr, value)
 
 
 @functools.lru_cache(maxsize=256)
@@ -88,13 +81,8 @@ def _role_group(role: str | None, group: str | None) -> tuple[tuple[str, str], .
 
 
 def _transcript(el: Element, out: Collector, ctx: Context) -> None:
-    """Complete check (required attributes and https too): the commonest podcast tag."""
     get = el.get
-    url, mime = get("url"), get("type")
-    if not url or not mime:
-        require_attrs(el, out, "transcript", ("url", "type"))
-    if url is not None and url.startswith("http:"):
-        report_not_https(el, out, "transcript", "url", url)
+    mime = get("type")
     if mime not in TRANSCRIPT_TYPES and mime:
         if mime == "application/srt":
             out.warn("podcast-transcript", "transcript type application/srt is outdated", el,
@@ -114,12 +102,7 @@ def _transcript(el: Element, out: Collector, ctx: Context) -> None:
 
 
 def _chapters(el: Element, out: Collector, ctx: Context) -> None:
-    """Complete check (required attributes and https too)."""
-    url, mime = el.get("url"), el.get("type")
-    if not url or not mime:
-        require_attrs(el, out, "chapters", ("url", "type"))
-    if url is not None and url.startswith("http:"):
-        report_not_https(el, out, "chapters", "url", url)
+    mime = el.get("type")
     if mime and mime != CHAPTERS_TYPE:
         out.warn("podcast-chapters", f"chapters type {mime!r} is not {CHAPTERS_TYPE}", el,
                  f'write type="{CHAPTERS_TYPE}" for JSON chapters')
@@ -141,14 +124,10 @@ VALUE_CHECKS: dict[str, Check] = {
 
 
 Spec = tuple[frozenset[str], bool, tuple[str, ...], tuple[str, ...], Check | None]
-#: everything _check_tags needs per tag name, in one lookup
-#: checks that already cover required attributes and https (hot tags, done in one pass)
-COMPLETE_CHECKS = frozenset({"transcript", "chapters", "person"})
+#: everything _check_tags needs per tag name, in one lookup: every tag goes through the
+#: same required-attribute and https checks, then its own value check
 SPECS: dict[str, Spec] = {
-    name: (parents, single,
-           () if name in COMPLETE_CHECKS else required,
-           () if name in COMPLETE_CHECKS else URL_ATTRS_OF.get(name, URL_ATTRS),
-           VALUE_CHECKS.get(name))
+    name: (parents, single, required, URL_ATTRS_OF.get(name, URL_ATTRS), VALUE_CHECKS.get(name))
     for name, (parents, single, required) in TAGS.items()
 }
 
