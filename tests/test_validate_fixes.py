@@ -136,3 +136,101 @@ def test_pretty_printed_title_is_a_warning() -> None:
                          "<title>\n  The Example Show\n</title>")
     found = not_info(validate_bytes(feed.encode(), now=NOW))
     assert found == [("channel-title", "warning", line_of(feed, "<title>"))]
+
+
+# 10. transcript, chapters and person go through the generic attribute checks ----------
+
+def test_hot_podcast_tags_report_missing_attributes_and_http_once() -> None:
+    feed = CLEAN.replace(
+        '<podcast:chapters url="https://podcast.example.org/show/ep-2/chapters.json" '
+        'type="application/json+chapters"/>',
+        '<podcast:chapters type="application/json+chapters"/>').replace(
+        '<podcast:person role="guest">Grace Guest 2</podcast:person>',
+        '<podcast:person role="guest" img="http://x.org/g.jpg">Grace Guest 2</podcast:person>'
+    ).replace('https://podcast.example.org/show/ep-1/transcript.vtt" type="text/vtt"',
+              'http://podcast.example.org/show/ep-1/transcript.vtt"')
+    found = not_info(validate_bytes(feed.encode(), now=NOW))
+    assert sorted(found) == sorted([
+        ("podcast-required", "error", line_of(feed, "ep-1/transcript.vtt")),
+        ("podcast-https", "error", line_of(feed, "ep-1/transcript.vtt")),
+        ("podcast-required", "error", line_of(feed, '<podcast:chapters type=')),
+        ("podcast-https", "error", line_of(feed, "g.jpg")),
+    ])
+
+
+# 5. a DOCTYPE's entities are found behind comments and processing instructions ----------
+
+BOMB = b"""<!DOCTYPE rss [
+ <!ENTITY a "lollollollollollollollollollol">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+ <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+ <!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+ <!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">
+]>
+<rss version="2.0"><channel><title>&i;</title><description>&i;</description>
+</channel></rss>
+"""
+LEADERS = [b"<!-- <x> -->\n", b"<?xml version=\"1.0\"?>\n<!-- <rss> -->\n",
+           b"<?xml-stylesheet href=\"<a>\"?>\n", b"<!--\n<channel>\n-->\n" * 3]
+
+
+@pytest.mark.parametrize("leader", LEADERS)
+def test_billion_laughs_behind_a_comment_is_refused(leader: bytes, tmp_path) -> None:
+    from feedpub.validate import validate_file
+
+    data = leader + BOMB
+    assert [(f.rule, f.severity) for f in validate_bytes(data)] == [("xml-entities", "error")]
+    path = tmp_path / "feed.xml"
+    path.write_bytes(data)
+    assert [f.rule for f in validate_file(path)] == ["xml-entities"]
+
+
+def test_entities_after_a_long_comment_in_a_file(tmp_path) -> None:
+    """The DOCTYPE lies beyond the head parse_file reads itself."""
+    from feedpub.validate import validate_file
+
+    path = tmp_path / "feed.xml"
+    path.write_bytes(b"<!-- " + b"<x> " * 40_000 + b"-->\n" + BOMB)
+    assert [f.rule for f in validate_file(path)] == ["xml-entities"]
+
+
+def test_xxe_behind_a_comment_never_reads_the_file(tmp_path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-TOKEN")
+    feed = make_feed(channel_extra="<itunes:subtitle>&secret;</itunes:subtitle>\n")
+    dtd = f'<!-- <rss> --><!DOCTYPE rss [<!ENTITY secret SYSTEM "file://{secret}">]>\n'
+    feed = feed.replace("<rss ", dtd + "<rss ", 1)
+    findings = validate_bytes(feed.encode(), now=NOW)
+    assert [f.rule for f in findings] == ["xml-entities"]
+    assert "TOP-SECRET-TOKEN" not in repr(findings)
+
+
+def test_entity_text_in_comments_or_strings_is_not_a_declaration() -> None:
+    quoted = make_feed().replace(
+        "<rss ", '<!DOCTYPE rss PUBLIC "-//x//<!ENTITY//EN" "rss.dtd">\n<rss ', 1)
+    assert "xml-entities" not in {f.rule for f in validate_bytes(quoted.encode(), now=NOW)}
+    commented = make_feed(channel_extra="<!-- <!DOCTYPE x [<!ENTITY a 'b'>]> -->\n")
+    assert not_info(validate_bytes(commented.encode(), now=NOW)) == []
+
+
+def test_utf16_feed_with_entities_is_refused() -> None:
+    data = ('<?xml version="1.0" encoding="UTF-16"?>\n<!-- <x> -->\n'
+            + BOMB.decode()).encode("utf-16")
+    assert "xml-entities" in {f.rule for f in validate_bytes(data)}
+
+
+# 8. UTF-16 without a byte-order mark ---------------------------------------------------
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="UTF-16"?>\n', ""])
+def test_utf16_without_bom_is_named(codec: str, declaration: str) -> None:
+    feed = make_feed(declaration=declaration,
+                     channel_extra="<itunes:subtitle>Caf\u00e9 cr\u00e8me</itunes:subtitle>\n")
+    findings = validate_bytes(feed.encode(codec), now=NOW)
+    assert [(f.rule, f.severity, f.line) for f in findings] == [("xml-encoding", "error", 1)]
+    assert codec[:6].upper() in findings[0].message
+    assert "Latin-1" not in str(findings[0])

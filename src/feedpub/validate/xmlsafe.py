@@ -58,13 +58,52 @@ def _utf8_error(data: bytes, chunk: int = 1 << 20) -> int | None:
     return None
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """The UTF-16/UTF-32 codec of ``data``, with or without a byte-order mark, or None.
+
+    Without a BOM the NUL bytes give it away: XML text (and so a feed) never contains
+    U+0000, while UTF-16 puts a NUL beside every ASCII character and UTF-32 three.
+    """
+    for bom, codec in _BOMS:  # UTF-32 first: its LE BOM starts with UTF-16's
+        if data.startswith(bom):
+            return codec
+    sample = data[:512]
+    if b"\x00" not in sample:
+        return None  # the common case, decided by one scan of 512 bytes
+    sample = sample[:len(sample) - len(sample) % 4]
+    if len(sample) < 4:
+        return None
+    quads = [sample[i::4].count(0) / (len(sample) // 4) for i in range(4)]
+    if quads[1] > 0.9 and quads[2] > 0.9 and quads[3] > 0.9 and quads[0] < 0.5:
+        return "utf-32-le"
+    if quads[0] > 0.9 and quads[1] > 0.9 and quads[2] > 0.9 and quads[3] < 0.5:
+        return "utf-32-be"
+    even, odd = (quads[0] + quads[2]) / 2, (quads[1] + quads[3]) / 2
+    if odd > 0.5 and even < 0.1:
+        return "utf-16-le"
+    if even > 0.5 and odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
 def _check_encoding(data: bytes, out: Collector) -> bool:
     """Report encoding problems; return False when the bytes cannot be parsed at all."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
-                        codecs.BOM_UTF32_BE)):
+    wide = _wide_encoding(data)
+    if wide in ("utf-16", "utf-32"):
         out.error("xml-encoding", "the feed is UTF-16/UTF-32; Apple Podcasts requires UTF-8",
                   line=1, hint="re-save the file as UTF-8 without a byte-order mark")
         return True
+    if wide is not None:
+        name = wide.upper().replace("-LE", " little-endian").replace("-BE", " big-endian")
+        out.error("xml-encoding", f"the feed is {name} without a byte-order mark; Apple "
+                  "Podcasts requires UTF-8", line=1,
+                  hint="re-save the file as UTF-8 (readers cannot even guess UTF-16 without "
+                       "a byte-order mark)")
+        return False
     declared = declared_encoding(data)
     if declared is None or declared.lower() in _UTF8_NAMES:
         error = _utf8_error(data)
@@ -177,9 +216,9 @@ def parse_file(path: Path, out: Collector,
     with path.open("rb") as f:
         head = f.read(_HEAD)
     declared = declared_encoding(head)
-    unusual = (size <= _HEAD or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    unusual = (size <= _HEAD or _wide_encoding(head) is not None
                or (declared is not None and declared.lower() not in _UTF8_NAMES)
-               or b"<!DOCTYPE" in head or _ROOT_START.search(head) is None)
+               or b"<!DOCTYPE" in head or scan_prolog(head) != CLEAN)
     if unusual:
         return parse(path.read_bytes(), out, max_size), size
     parser = make_parser()
@@ -196,24 +235,89 @@ def parse_file(path: Path, out: Collector,
     return _after_parse(root, out), size
 
 
-_ROOT_START = re.compile(rb"<[A-Za-z_]")
+#: what can start a markup item in the prolog or the DOCTYPE's internal subset
+_PROLOG_ITEM = re.compile(rb"<!--|<\?|<!DOCTYPE|<")
+_DOCTYPE_ITEM = re.compile(rb"""["'\[>]""")
+_SUBSET_ITEM = re.compile(rb"""<!--|<\?|<!ENTITY|["'\]]""")
+
+#: results of :func:`scan_prolog`
+ENTITIES, CLEAN, INCOMPLETE = "entities", "clean", "incomplete"
+
+
+def scan_prolog(data: bytes) -> str:
+    """Does the DOCTYPE declare entities?  Checked before libxml2 sees the bytes.
+
+    Walks the prolog as XML defines it, skipping comments and processing
+    instructions (whose text may look like tags: ``<!-- <x> -->``) up to the
+    root element, and the DOCTYPE's internal subset, skipping comments, PIs and
+    quoted strings.  Returns ENTITIES, CLEAN (the root element was reached without
+    an entity declaration) or INCOMPLETE (``data`` ended first: a file's head).
+    """
+    pos = 0
+    while True:
+        m = _PROLOG_ITEM.search(data, pos)
+        if m is None:
+            return INCOMPLETE
+        token = m.group()
+        if token == b"<!--":
+            end = data.find(b"-->", m.end())
+            if end < 0:
+                return INCOMPLETE
+            pos = end + 3
+        elif token == b"<?":
+            end = data.find(b"?>", m.end())
+            if end < 0:
+                return INCOMPLETE
+            pos = end + 2
+        elif token == b"<!DOCTYPE":
+            return _scan_doctype(data, m.end())
+        else:
+            return CLEAN  # the root element (or junk libxml2 will refuse): no DOCTYPE
+
+
+def _scan_doctype(data: bytes, pos: int) -> str:
+    """From just after ``<!DOCTYPE``: an internal subset with ``<!ENTITY``?"""
+    while True:
+        m = _DOCTYPE_ITEM.search(data, pos)
+        if m is None:
+            return INCOMPLETE
+        token = m.group()
+        if token in (b'"', b"'"):
+            end = data.find(token, m.end())
+            if end < 0:
+                return INCOMPLETE
+            pos = end + 1
+        elif token == b">":
+            return CLEAN  # external DTD only: never loaded (load_dtd=False)
+        else:
+            break
+    pos = m.end()
+    while True:
+        m = _SUBSET_ITEM.search(data, pos)
+        if m is None:
+            return INCOMPLETE
+        token = m.group()
+        if token == b"<!ENTITY":
+            return ENTITIES
+        if token == b"]":
+            return CLEAN
+        close = {b"<!--": b"-->", b"<?": b"?>"}.get(token, token)
+        end = data.find(close, m.end())
+        if end < 0:
+            return INCOMPLETE
+        pos = end + len(close)
 
 
 def _declares_entities(data: bytes) -> bool:
-    """A DOCTYPE with <!ENTITY before the root element (checked before libxml2 sees it).
+    """True unless the prolog was read to the root element without an entity declaration.
 
-    Only the prolog is searched: a DOCTYPE can only come before the root element.
+    UTF-16/32 bytes are decoded first so their DOCTYPE is found too; a prolog that
+    never reaches a root element is refused only if it declares entities.
     """
-    root = _ROOT_START.search(data)
-    end = root.start() if root else len(data)
-    start = data.find(b"<!DOCTYPE", 0, end)
-    if start < 0:
-        return False
-    # the internal subset may itself contain "<x" text; look for the end of the DOCTYPE
-    close = data.find(b"]>", start)
-    if close > end:
-        end = close
-    return data.find(b"<!ENTITY", start, end) >= 0
+    wide = _wide_encoding(data)
+    if wide is not None:
+        data = data.decode(wide, errors="replace").encode("utf-8")
+    return scan_prolog(data) == ENTITIES
 
 
 def _refuse_entities(out: Collector) -> None:
