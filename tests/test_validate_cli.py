@@ -74,7 +74,7 @@ def test_json_format(tmp_path: Path) -> None:
                                   "'true' or 'false'",
                        "line": line_of(BROKEN, "<itunes:explicit>yes"),
                        "hint": "write <itunes:explicit>true</itunes:explicit>",
-                       "source": feed}]
+                       "source": feed, "url": None}]
 
 
 def test_github_format(tmp_path: Path) -> None:

@@ -234,3 +234,53 @@ def test_utf16_without_bom_is_named(codec: str, declaration: str) -> None:
     assert [(f.rule, f.severity, f.line) for f in findings] == [("xml-encoding", "error", 1)]
     assert codec[:6].upper() in findings[0].message
     assert "Latin-1" not in str(findings[0])
+
+
+# 7. output formats and the served charset ----------------------------------------------
+
+def test_json_findings_always_have_every_key() -> None:
+    import json
+
+    from feedpub.validate.findings import Report
+    from feedpub.validate.output import render_json
+
+    report = Report("feed.xml", [Finding("error", "http-status", "gone"),
+                                 Finding("warning", "cors", "no CORS", 4, "allow it",
+                                         "feed.xml", "https://x.org/t.vtt")])
+    doc = json.loads(render_json(report))
+    keys = {"severity", "rule", "message", "line", "hint", "source", "url"}
+    assert [set(f) for f in doc["findings"]] == [keys, keys]
+    assert doc["findings"][-1]["line"] is None and doc["findings"][-1]["url"] is None
+
+
+def test_github_annotations_of_an_in_memory_build_name_no_file() -> None:
+    from feedpub.validate.output import annotation
+
+    f = Finding("warning", "atom-self", "no self link", 7, None, "feed.xml (built in memory)")
+    assert annotation(f) == "::warning line=7,title=atom-self::no self link"
+    on_disk = Finding("warning", "atom-self", "no self link", 7, None, "public/feed.xml")
+    assert annotation(on_disk).startswith("::warning file=public/feed.xml,line=7,")
+
+
+@pytest.mark.parametrize("served, declared", [
+    ("utf8", "utf-8"), ("UTF-8", "utf8"), ("utf-8", "UTF-8"), ('"utf_8"', "UTF-8"),
+    ("latin1", "ISO-8859-1"), ("utf-8", None)])
+def test_same_charset_spelled_differently_is_no_warning(served: str, declared: str | None
+                                                        ) -> None:
+    from feedpub.validate.findings import Collector
+    from feedpub.validate.runner import _check_feed_type
+
+    decl = f'<?xml version="1.0" encoding="{declared}"?>' if declared else ""
+    out = Collector("feed.xml")
+    _check_feed_type(f"application/rss+xml; charset={served}", (decl + "<rss/>").encode(), out)
+    assert list(out) == []
+
+
+def test_different_charset_is_still_a_warning() -> None:
+    from feedpub.validate.findings import Collector
+    from feedpub.validate.runner import _check_feed_type
+
+    out = Collector("feed.xml")
+    _check_feed_type("application/rss+xml; charset=iso-8859-1",
+                     b'<?xml version="1.0" encoding="utf8"?><rss/>', out)
+    assert [(f.rule, f.severity) for f in out] == [("xml-encoding", "warning")]

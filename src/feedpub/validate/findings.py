@@ -28,7 +28,8 @@ class Finding:
     url: str | None = None  # the resource a network check looked at
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        """Every field, None included: JSON consumers get the same keys on every finding."""
+        return asdict(self)
 
     def __str__(self) -> str:
         where = self.source or ""

@@ -71,11 +71,21 @@ def _repo_relative(path: str) -> str:
     return path
 
 
+#: how the CLI names a feed it built in memory (there is no file to annotate)
+IN_MEMORY_SUFFIX = "(built in memory)"
+
+
+def is_file_source(source: str | None) -> bool:
+    """A source GitHub can attach an annotation to: a path, not a URL or an in-memory build."""
+    return bool(source) and not (source or "").startswith(("http://", "https://")) \
+        and not (source or "").endswith(IN_MEMORY_SUFFIX)
+
+
 def annotation(f: Finding) -> str:
     """One ``::error file=…,line=…,title=…::message`` workflow command."""
     level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity]
     props = []
-    if f.source and not f.source.startswith(("http://", "https://")):
+    if f.source and is_file_source(f.source):
         props.append(f"file={_escape_property(_repo_relative(f.source))}")
     if f.line is not None:
         props.append(f"line={f.line}")

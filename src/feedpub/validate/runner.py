@@ -6,6 +6,7 @@ from Python (``run("public/feed.xml", RunOptions(offline=True))``).
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,10 +63,20 @@ def _check_feed_type(content_type: str, data: bytes, out: Collector) -> None:
         key, _, value = part.strip().partition("=")
         if key.lower() == "charset":
             charset = value.strip().strip('"').lower()
-    declared = (declared_encoding(data) or "utf-8").lower()
-    if charset and charset.replace("_", "-") not in (declared, declared.replace("utf8", "utf-8")):
-        out.warn("xml-encoding", f"HTTP says charset={charset} but the XML declares {declared}",
-                 line=1, hint="make the server's charset match the file (UTF-8)")
+    declared = declared_encoding(data) or "utf-8"
+    if charset and _encoding_name(charset) != _encoding_name(declared):
+        out.warn("xml-encoding", f"HTTP says charset={charset} but the XML declares "
+                 f"{declared.lower()}", line=1,
+                 hint="make the server's charset match the file (UTF-8)")
+
+
+def _encoding_name(name: str) -> str:
+    """One spelling per encoding: utf8, UTF-8 and utf_8 are the same; so are latin1 and
+    ISO-8859-1."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name.lower().replace("_", "-")
 
 
 def run(feed: str, opts: RunOptions) -> Report:
