@@ -352,3 +352,62 @@ def test_targets_under_the_github_alias_namespace() -> None:
     feed = make_feed(n_items=1).replace("https://podcastindex.org/namespace/1.0", alias)
     kinds = [t.kind for t in collect_targets(etree.fromstring(feed.encode()))]
     assert kinds == ["artwork", "media", "transcript", "chapters"]
+
+
+# a server that trickles its body one byte every half second -----------------------------
+
+DRIP = b"x" * 200  # 100 s at two bytes a second: a check must give up long before
+
+
+@pytest.fixture(scope="module")
+def drip_server() -> Iterator[Server]:
+    with running() as server:
+        server.add("/drip/media.mp3", Resource(DRIP, "audio/mpeg", ranges="whole", drip=0.5))
+        server.add("/drip/tr.vtt", Resource(b"WEBVTT\n\n" + DRIP, "text/vtt", headers=CORS,
+                                            drip=0.5))
+        server.add("/drip/cover.jpg", Resource(DRIP, "image/jpeg", drip=0.5))
+        yield server
+
+
+def test_dripping_media_ends_at_the_timeout(drip_server: Server) -> None:
+    import time
+
+    opts = NetOptions(timeout=1.0, workers=2)
+    start = time.monotonic()
+    found = check_targets([Target("media", drip_server.url("/drip/media.mp3"), 7,
+                                  "audio/mpeg", len(DRIP))], opts, "feed.xml")
+    elapsed = time.monotonic() - start
+    assert elapsed < opts.timeout + 1.0, elapsed
+    assert [(f.rule, f.severity, f.line) for f in found if f.rule != "https"] == [
+        ("http-unreachable", "error", 7)]
+    assert "too slow" in found[-1].message
+
+
+@pytest.mark.parametrize("kind, path", [("transcript", "/drip/tr.vtt"),
+                                        ("artwork", "/drip/cover.jpg")])
+def test_dripping_downloads_end_at_their_deadline(drip_server: Server, kind: str,
+                                                  path: str) -> None:
+    import time
+
+    opts = NetOptions(timeout=0.5, workers=2)
+    start = time.monotonic()
+    found = check_targets([Target(kind, drip_server.url(path), 9, "text/vtt"
+                                  if kind == "transcript" else None)], opts, "feed.xml")
+    elapsed = time.monotonic() - start
+    assert elapsed < 4 * opts.timeout + 1.0, elapsed  # downloads get 4x the timeout
+    assert ("http-unreachable", 9) in {(f.rule, f.line) for f in found}
+    assert any("too slow" in f.message for f in found)
+
+
+def test_read_body_deadline_with_a_dripping_feed(drip_server: Server) -> None:
+    import time
+
+    import requests
+
+    from feedpub.validate.network import read_body
+
+    resp = requests.get(drip_server.url("/drip/tr.vtt"), stream=True, timeout=5)
+    start = time.monotonic()
+    body, problem = read_body(resp, 10_000, start + 1.0)
+    assert time.monotonic() - start < 1.6
+    assert problem is not None and "too slow" in problem and 0 < len(body) < 20

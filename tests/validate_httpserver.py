@@ -25,11 +25,13 @@ class Resource:
     content_type: str = "application/octet-stream"
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
-    ranges: str = "real"  # "real", "ignore" (200 for ranged GET), "fake" (wrong total)
+    ranges: str = "real"  # "real", "ignore" (200 for ranged GET), "fake" (wrong total),
+    #                      "whole" (206 with the right header but the whole body)
     gzip: bool = False
     delay: float = 0.0  # seconds before answering
     head_status: int | None = None  # e.g. 405: HEAD not allowed
     location: str | None = None  # redirect target (status 301/302/307/308)
+    drip: float = 0.0  # seconds between the body's bytes (a server that trickles)
 
 
 class Server:
@@ -98,21 +100,30 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
             wanted = self.headers.get("Range")
             if wanted and res.status == 200 and res.ranges != "ignore":
                 start, end = (int(x) for x in wanted.split("=", 1)[1].split("-"))
-                part = body[start:end + 1]
+                # "whole": a fake 206 that sends the whole file after the right header
+                part = body if res.ranges == "whole" else body[start:end + 1]
                 total = len(body) + (1000 if res.ranges == "fake" else 0)
                 headers["Content-Range"] = f"bytes {start}-{end}/{total}"
-                self._send(206, headers, part, head)
+                self._send(206, headers, part, head, res.drip)
                 return
-            self._send(res.status, headers, body, head)
+            self._send(res.status, headers, body, head, res.drip)
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool) -> None:
+        def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool,
+                  drip: float = 0.0) -> None:
             self.send_response(status)
             for k, v in headers.items():
                 self.send_header(k, v)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            if not head:
+            if head:
+                return
+            if not drip:
                 self.wfile.write(body)
+                return
+            for i in range(len(body)):
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+                time.sleep(drip)
 
     return Handler
 

@@ -181,7 +181,11 @@ def _check_range(resp: requests.Response, t: Target, where: Where,
         resp.close()
         where.error("http-range", f"ranged GET answered {status}, not 206")
         return
-    body, _ = read_body(resp, 64, time.monotonic() + opts.timeout, decode=False)
+    body, problem = read_body(resp, 64, time.monotonic() + opts.timeout, decode=False)
+    if problem is not None and not problem.startswith("larger"):  # too slow, or failed
+        where.error("http-unreachable", f"ranged GET: {problem}",
+                    "apps give up on media that does not start within seconds")
+        return
     m = _CONTENT_RANGE.fullmatch(resp.headers.get("Content-Range", "").strip())
     if m is None or m.group(1) != "0" or m.group(2) != "1" or m.group(3) == "*":
         where.error("http-range", "206 answer without a valid Content-Range "

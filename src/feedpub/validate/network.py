@@ -8,6 +8,7 @@ slow or huge server cannot hang a CI job.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -151,20 +152,46 @@ def _short(err: Exception) -> str:
     return text if len(text) < 160 else text[:157] + "..."
 
 
+#: what read_body reports when the deadline passes (callers report it as a timeout)
+TOO_SLOW = "download too slow (not finished within the time limit)"
+
+
+def _socket_of(resp: requests.Response) -> socket.socket | None:
+    """The connection's socket, to bound each read by the time left (None if hidden)."""
+    conn = getattr(resp.raw, "connection", None)
+    sock = getattr(conn, "sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
 def read_body(resp: requests.Response, limit: int, deadline: float,
               decode: bool = True) -> tuple[bytes, str | None]:
-    """Read at most ``limit`` bytes before ``deadline``; (body, problem or None)."""
+    """Read at most ``limit`` bytes before ``deadline``; (body, problem or None).
+
+    The deadline holds however the server sends: each read takes what has arrived
+    (``read1``, not "wait for a full chunk") and the socket's timeout is cut to the
+    time left, so a server dripping one byte at a time cannot stretch the download.
+    """
     chunks: list[bytes] = []
     size = 0
+    sock = _socket_of(resp)
+    per_read = sock.gettimeout() if sock is not None else None
     try:
-        for chunk in resp.raw.stream(65536, decode_content=decode):
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return b"".join(chunks), TOO_SLOW
+            if sock is not None:
+                sock.settimeout(left if per_read is None else min(left, per_read))
+            chunk = resp.raw.read1(min(65536, limit + 1 - size), decode_content=decode)
+            if not chunk:
+                break
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
                 return b"".join(chunks), f"larger than {limit:,} bytes"
-            if time.monotonic() > deadline:
-                return b"".join(chunks), "download too slow"
     except Exception as err:  # requests, urllib3 and socket errors all end the download
+        if time.monotonic() >= deadline:
+            return b"".join(chunks), TOO_SLOW
         return b"".join(chunks), f"download failed: {_short(err)}"
     finally:
         resp.close()
