@@ -20,6 +20,19 @@ AUDIO = os.urandom(4096)
 VTT = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Ada>Hello\n"
 CHAPTERS = b'{"version": "1.2.0", "chapters": [{"startTime": 0}, {"startTime": 60}]}'
 CORS = {"Access-Control-Allow-Origin": "*"}
+#: chapters files the build would refuse, each for one reason
+CHAPTER_FILES = {
+    "backwards": b'{"version": "1.2.0", "chapters": [\n{"startTime": 0},\n{"startTime": 90},'
+                 b'\n{"startTime": 60}]}',
+    "same-start": b'{"version": "1.2.0", "chapters": [\n{"startTime": 0},\n'
+                  b'{"startTime": 30},\n{"startTime": 30}]}',
+    "nan": b'{"version": "1.2.0", "chapters": [\n{"startTime": 0},\n{"startTime": NaN}]}',
+    "string-start": b'{"version": "1.2.0", "chapters": [{"startTime": "0:30"}]}',
+    "latin1": '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Caf\u00e9"}]}'
+              .encode("latin-1"),
+    "end-before-start": b'{"version": "1.2.0", "chapters": [\n{"startTime": 10, '
+                        b'"endTime": 5}]}',
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +71,14 @@ def http_server() -> Iterator[Server]:
         add("/tr/bad.json", Resource(b'{"version": "1.0.0"}', "application/json", headers=CORS))
         add("/ch/ok.json", Resource(CHAPTERS, "application/json+chapters", headers=CORS))
         add("/ch/bad.json", Resource(b'{"chapters": 3}', "application/json", headers=CORS))
+        for name, doc in CHAPTER_FILES.items():
+            add(f"/ch/{name}.json", Resource(doc, "application/json+chapters", headers=CORS))
+        add("/tr/latin1.vtt", Resource("WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nCaf\u00e9\n"
+                                       .encode("latin-1"), "text/vtt", headers=CORS))
+        add("/tr/latin1.srt", Resource("1\n00:00:00,000 --> 00:00:02,000\nCaf\u00e9\n"
+                                       .encode("cp1252"), "application/x-subrip",
+                                       headers=CORS))
+        add("/tr/bom.vtt", Resource(b"\xef\xbb\xbf" + VTT, "text/vtt", headers=CORS))
         add("/art/good.jpg", Resource(image_bytes(), "image/jpeg"))
         add("/art/good.png", Resource(image_bytes(fmt="PNG"), "image/png"))
         add("/art/cmyk.jpg", Resource(image_bytes(mode="CMYK"), "image/jpeg"))
@@ -356,16 +377,17 @@ def test_targets_under_the_github_alias_namespace() -> None:
 
 # a server that trickles its body one byte every half second -----------------------------
 
-DRIP = b"x" * 200  # 100 s at two bytes a second: a check must give up long before
+DRIP = b"x" * 200  # 40-100 s at one byte every 0.2-0.5 s: a check must give up long before
 
 
 @pytest.fixture(scope="module")
 def drip_server() -> Iterator[Server]:
     with running() as server:
         server.add("/drip/media.mp3", Resource(DRIP, "audio/mpeg", ranges="whole", drip=0.5))
+        # faster drips for the 0.5 s timeout below: each byte must come well within it
         server.add("/drip/tr.vtt", Resource(b"WEBVTT\n\n" + DRIP, "text/vtt", headers=CORS,
-                                            drip=0.5))
-        server.add("/drip/cover.jpg", Resource(DRIP, "image/jpeg", drip=0.5))
+                                            drip=0.2))
+        server.add("/drip/cover.jpg", Resource(DRIP, "image/jpeg", drip=0.2))
         yield server
 
 
@@ -411,3 +433,49 @@ def test_read_body_deadline_with_a_dripping_feed(drip_server: Server) -> None:
     body, problem = read_body(resp, 10_000, start + 1.0)
     assert time.monotonic() - start < 1.6
     assert problem is not None and "too slow" in problem and 0 < len(body) < 20
+
+
+# transcripts and chapters are read by the build's own readers and checks ----------------
+
+@pytest.mark.parametrize("path, mime", [("/tr/latin1.vtt", "text/vtt"),
+                                        ("/tr/latin1.srt", "application/x-subrip")])
+def test_non_utf8_transcript_is_an_error(http_server: Server, path: str, mime: str) -> None:
+    found = text_file(http_server, "transcript", path, mime)
+    assert [(f.rule, f.severity, f.line) for f in found if f.rule != "https"] == [
+        ("transcript-content", "error", 9)]
+    assert "not UTF-8" in found[-1].message and "1252" in found[-1].message + (
+        found[-1].hint or "")
+
+
+def test_transcript_with_utf8_bom_is_fine(http_server: Server) -> None:
+    assert rules(text_file(http_server, "transcript", "/tr/bom.vtt", "text/vtt")) == set()
+
+
+@pytest.mark.parametrize("name, words", [
+    ("backwards", "line 4: chapter 3 starts at"),
+    ("same-start", "line 4: chapter 3 starts at the same time as chapter 2"),
+    ("nan", "line 3: chapter 2: startTime must be a number"),
+    ("string-start", "startTime must be a number"),
+    ("latin1", "not UTF-8"),
+    ("end-before-start", "line 2: chapter 1 ends at"),
+])
+def test_chapters_checked_like_the_build(http_server: Server, name: str, words: str) -> None:
+    found = text_file(http_server, "chapters", f"/ch/{name}.json", "application/json+chapters")
+    hits = [(f.severity, f.line) for f in found if f.rule == "chapters-content"]
+    assert hits and set(hits) == {("error", 9)}, [str(f) for f in found]
+    assert any(words in f.message for f in found), [f.message for f in found]
+    assert rules(found) == {"chapters-content"}
+
+
+def test_transcript_slack_past_the_duration_is_the_builds(http_server: Server) -> None:
+    """Cues may end DURATION_TOLERANCE (0.5 s) after itunes:duration, not 2 s."""
+    from feedpub.transcripts.checks import DURATION_TOLERANCE
+
+    url = http_server.url("/tr/ok.vtt")  # its last cue ends at 2.0 s
+    inside = check_targets([Target("transcript", url, 5, "text/vtt",
+                                   duration=2.0 - DURATION_TOLERANCE)], OPTS, "feed.xml")
+    assert rules(inside) == set()
+    past = check_targets([Target("transcript", url, 5, "text/vtt", duration=1.0)], OPTS,
+                         "feed.xml")
+    assert [(f.rule, f.severity) for f in past if f.rule != "https"] == [
+        ("transcript-content", "warning")]

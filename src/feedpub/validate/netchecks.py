@@ -9,10 +9,10 @@ parallel with a bounded pool, after the offline rules.
 from __future__ import annotations
 
 import io
-import json
 import re
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +21,9 @@ import requests
 from lxml import etree
 from requests.structures import CaseInsensitiveDict
 
-from ..errors import FeedpubError
+from ..errors import FeedpubError, Problem
 from ..model import Segment
+from ..transcripts.checks import DURATION_TOLERANCE
 from .data import CHAPTERS_TYPE, PODCAST_NS_ALIASES
 from .findings import Collector, Finding
 from .network import NetOptions, Where, base_type, follow, read_body
@@ -312,22 +313,31 @@ def _readers() -> dict[str, Callable[[str, Path], list[Segment]]]:
             "application/srt": srt.read, "application/json": jsonfmt.read}
 
 
+def _report(problems: Iterable[Problem], where: Where, rule: str, severity: str = "error",
+            limit: int = 3) -> None:
+    """Findings for the first ``limit`` problems of a downloaded file, with the file's line."""
+    for problem in list(problems)[:limit]:
+        at = f"line {problem.line}: " if problem.line else ""
+        expected = f" (expected {problem.expected})" if problem.expected else ""
+        report = where.warn if severity == "warning" else where.error
+        report(rule, f"{at}{problem.message}{expected}", problem.hint)
+
+
 def _check_transcript(body: bytes, declared: str, where: Where,
                       duration: float | None = None) -> None:
-    text = body.decode("utf-8-sig", errors="replace")
+    from ..transcripts import decode
+
     reader = _readers().get(declared)
     if reader is None:
         return
+    name = Path(url_name(where.url))
     try:
-        segments = reader(text, Path(url_name(where.url)))
+        segments = reader(decode(name, body), name)  # decode: UTF-8 only, as the build
     except FeedpubError as err:
-        for problem in err.problems[:3]:
-            at = f"line {problem.line}: " if problem.line else ""
-            expected = f" (expected {problem.expected})" if problem.expected else ""
-            where.error("transcript-content", f"{at}{problem.message}{expected}")
+        _report(err.problems, where, "transcript-content")
         return
     ends = [s.end for s in segments if s.end is not None]
-    if duration and ends and max(ends) > duration + 2:
+    if duration and ends and max(ends) > duration + DURATION_TOLERANCE:
         where.warn("transcript-content", f"cues run to {max(ends):.0f} s but the episode lasts "
                    f"{duration:.0f} s", "is this the transcript of another episode?")
 
@@ -337,28 +347,32 @@ def url_name(url: str) -> str:
 
 
 def _check_chapters(body: bytes, where: Where, duration: float | None = None) -> None:
-    try:
-        doc = json.loads(body.decode("utf-8-sig", errors="replace"))
-    except ValueError as err:
-        where.error("chapters-content", f"is not valid JSON ({err})")
-        return
-    if not isinstance(doc, dict) or "version" not in doc or not isinstance(
-            doc.get("chapters"), list):
-        where.error("chapters-content", "JSON chapters need a version and a chapters array")
-        return
-    last = -1.0
-    for i, chap in enumerate(doc["chapters"]):
-        start = chap.get("startTime") if isinstance(chap, dict) else None
-        if not isinstance(start, (int, float)) or isinstance(start, bool):
-            where.error("chapters-content", f"chapter {i + 1} has no numeric startTime")
+    """The build's own reader and checks (feedpub.chapters), on the downloaded bytes.
+
+    Problems with the file itself (not JSON chapters, not UTF-8, chapters out of order
+    or starting together) are errors, as in the build.  Chapters past the feed's
+    itunes:duration are warnings: that duration is the feed's rounded claim, not the
+    measured audio the build compares with.
+    """
+    from .. import chapters as chapters_mod
+
+    name = url_name(where.url)
+    if not name.lower().endswith(".json"):
+        name = "chapters.json"
+    with tempfile.TemporaryDirectory(prefix="feedpub-chapters-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(body)
+        try:
+            chapters = chapters_mod.read_json(path)
+        except FeedpubError as err:
+            _report(err.problems, where, "chapters-content", limit=5)
             return
-        if start < last:
-            where.warn("chapters-content", f"chapter {i + 1} starts before the previous one")
-            return
-        last = float(start)
-    if duration and last > duration:
-        where.warn("chapters-content", f"the last chapter starts at {last:.0f} s but the "
-                   f"episode lasts {duration:.0f} s")
+    source = Path(name)
+    in_file = chapters_mod.check(chapters, None, source)
+    _report(in_file, where, "chapters-content", limit=5)
+    if duration:
+        beyond = [p for p in chapters_mod.check(chapters, duration, source) if p not in in_file]
+        _report(beyond, where, "chapters-content", "warning", limit=5)
 
 
 CHECKS = {"media": check_media, "artwork": check_artwork,
