@@ -388,6 +388,7 @@ def drip_server() -> Iterator[Server]:
         server.add("/drip/tr.vtt", Resource(b"WEBVTT\n\n" + DRIP, "text/vtt", headers=CORS,
                                             drip=0.2))
         server.add("/drip/cover.jpg", Resource(DRIP, "image/jpeg", drip=0.2))
+        server.add("/drip/head.mp3", Resource(DRIP, "audio/mpeg", drip=0.2, drip_head=True))
         yield server
 
 
@@ -479,3 +480,17 @@ def test_transcript_slack_past_the_duration_is_the_builds(http_server: Server) -
                          "feed.xml")
     assert [(f.rule, f.severity) for f in past if f.rule != "https"] == [
         ("transcript-content", "warning")]
+
+
+def test_dripping_headers_end_at_twice_the_timeout(drip_server: Server) -> None:
+    """Connect and answer headers get 2x the timeout in all, however slow the drip."""
+    import time
+
+    opts = NetOptions(timeout=0.5, workers=2)
+    start = time.monotonic()
+    found = check_targets([Target("media", drip_server.url("/drip/head.mp3"), 3,
+                                  "audio/mpeg", len(DRIP))], opts, "feed.xml")
+    elapsed = time.monotonic() - start
+    assert elapsed < 2 * opts.timeout + 1.0, elapsed
+    assert [(f.rule, f.line) for f in found if f.rule != "https"] == [("http-unreachable", 3)]
+    assert "no complete answer within 1 s" in found[-1].message

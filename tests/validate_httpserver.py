@@ -32,6 +32,7 @@ class Resource:
     head_status: int | None = None  # e.g. 405: HEAD not allowed
     location: str | None = None  # redirect target (status 301/302/307/308)
     drip: float = 0.0  # seconds between the body's bytes (a server that trickles)
+    drip_head: bool = False  # with drip: trickle the status line and headers too
 
 
 class Server:
@@ -106,7 +107,22 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 headers["Content-Range"] = f"bytes {start}-{end}/{total}"
                 self._send(206, headers, part, head, res.drip)
                 return
+            if res.drip_head:
+                self._trickle_all(res.status, headers, body, head, res.drip)
+                return
             self._send(res.status, headers, body, head, res.drip)
+
+        def _trickle_all(self, status: int, headers: dict[str, str], body: bytes, head: bool,
+                         drip: float) -> None:
+            """Status line, headers and body one byte at a time (headers never finish soon)."""
+            lines = [f"HTTP/1.0 {status} OK"] + [f"{k}: {v}" for k, v in headers.items()]
+            lines += [f"X-Padding-{n}: {'x' * 20}" for n in range(50)]
+            lines += [f"Content-Length: {len(body)}", "", ""]
+            data = "\r\n".join(lines).encode("latin-1") + (b"" if head else body)
+            for i in range(len(data)):
+                self.wfile.write(data[i:i + 1])
+                self.wfile.flush()
+                time.sleep(drip)
 
         def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool,
                   drip: float = 0.0) -> None:

@@ -11,10 +11,15 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 import requests
+import urllib3
+import urllib3.connection
+from requests.adapters import HTTPAdapter
 
 from .. import __version__
 from .data import DEAD_REDIRECTORS
@@ -73,11 +78,87 @@ class Hops:
 _local = threading.local()
 
 
+def _thread_sockets() -> weakref.WeakSet[socket.socket]:
+    """Sockets the current thread's session opened (its pooled connections)."""
+    socks: weakref.WeakSet[socket.socket] | None = getattr(_local, "sockets", None)
+    if socks is None:
+        socks = _local.sockets = weakref.WeakSet()
+    return socks
+
+
+class _TrackedHTTPConnection(urllib3.connection.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _thread_sockets().add(self.sock)
+
+
+class _TrackedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _thread_sockets().add(self.sock)
+
+
+class _TrackedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _TrackedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _TrackingAdapter(HTTPAdapter):
+    """An adapter whose connections register their sockets, so a watchdog can cut them."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _TrackedHTTPPool,
+                                                   "https": _TrackedHTTPSPool}
+
+
+class _Watchdog:
+    """Shuts the thread's sockets down if a request is still waiting at its deadline.
+
+    Per-read timeouts do not bound a server that answers one header byte at a time;
+    shutting the socket down wakes the blocked read, and the request fails at once.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._lock = threading.Lock()
+        self._active = True
+        self._sockets = _thread_sockets()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._active = False
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if not self._active:
+                return
+            self.fired = True
+            for sock in list(self._sockets):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed
+
+
 def session() -> requests.Session:
     """One session per worker thread (requests sessions are not thread-safe)."""
     s: requests.Session | None = getattr(_local, "session", None)
     if s is None:
         s = _local.session = requests.Session()
+        adapter = _TrackingAdapter()
+        s.mount("http://", adapter)
+        s.mount("https://", adapter)
     return s
 
 
@@ -115,15 +196,23 @@ def follow(method: str, where: Where, opts: NetOptions,
                        "serve every hop over https; apps block mixed content")
             warned_http = True
         chain.append(current)
+        watchdog = _Watchdog(2 * opts.timeout)  # connect + answer, however slow the drip
         try:
-            resp = session().request(method, current, headers=hdrs, allow_redirects=False,
-                                     timeout=(opts.timeout, opts.timeout), stream=True)
+            with watchdog:
+                resp = session().request(method, current, headers=hdrs,
+                                         allow_redirects=False, stream=True,
+                                         timeout=(opts.timeout, opts.timeout))
         except requests.Timeout:
             where.error("http-unreachable", f"no answer within {opts.timeout:g} s ({method} "
                         f"{current})", "a slow host makes apps give up; check the server")
             return None
         except (requests.RequestException, ValueError) as err:  # ValueError: unusable URL
-            where.error("http-unreachable", f"{method} {current} failed: {_short(err)}")
+            if watchdog.fired:
+                where.error("http-unreachable", f"no complete answer within "
+                            f"{2 * opts.timeout:g} s ({method} {current})",
+                            "a slow host makes apps give up; check the server")
+            else:
+                where.error("http-unreachable", f"{method} {current} failed: {_short(err)}")
             return None
         if resp.status_code in REDIRECTS:
             location = resp.headers.get("Location")
