@@ -284,3 +284,27 @@ def test_different_charset_is_still_a_warning() -> None:
     _check_feed_type("application/rss+xml; charset=iso-8859-1",
                      b'<?xml version="1.0" encoding="utf8"?><rss/>', out)
     assert [(f.rule, f.severity) for f in out] == [("xml-encoding", "warning")]
+
+
+# digits that str.isdigit() accepts but int() refuses ("²") -----------------------------
+
+def test_superscript_digits_are_findings_not_crashes() -> None:
+    image = ("<image><url>https://x.org/a.png</url><title>t</title><link>https://x.org/</link>"
+             "<width>\u00b2</width></image>\n<ttl>\u00b3</ttl>\n")
+    feed = make_feed(n_items=1, channel_extra=image,
+                     enclosure='<enclosure url="https://media.example.org/show/episode-1.mp3" '
+                               'length="\u00b2" type="audio/mpeg"/>')
+    found = not_info(validate_bytes(feed.encode(), now=NOW))
+    assert {(rule, severity) for rule, severity, _ in found} == {
+        ("rss-image", "error"), ("rss-value", "error"), ("enclosure-length", "error")}
+
+
+def test_superscript_length_in_online_targets() -> None:
+    from lxml import etree
+
+    from feedpub.validate.netchecks import collect_targets
+
+    feed = make_feed(n_items=1, enclosure='<enclosure url="https://x.org/a.mp3" '
+                                          'length="\u00b2" type="audio/mpeg"/>')
+    media = [t for t in collect_targets(etree.fromstring(feed.encode())) if t.kind == "media"]
+    assert [(t.url, t.declared_length) for t in media] == [("https://x.org/a.mp3", None)]

@@ -27,7 +27,7 @@ from ..transcripts.checks import DURATION_TOLERANCE
 from .data import CHAPTERS_TYPE, PODCAST_NS_ALIASES
 from .findings import Collector, Finding
 from .network import NetOptions, Where, base_type, follow, read_body
-from .values import duration_seconds, url_extension
+from .values import ascii_int, duration_seconds, url_extension
 from .view import IT, PC, Node
 
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
@@ -84,7 +84,7 @@ def collect_targets(root: etree._Element) -> list[Target]:
         for enc in item.all("enclosure")[:1]:
             length = enc.get("length") or ""
             add(Target("media", enc.get("url") or "", enc.sourceline, enc.get("type"),
-                       int(length) if length.isdigit() else None))
+                       ascii_int(length)))
         image = item.first(IT + "image")
         if image is not None and image.get("href"):
             add(Target("artwork", image.get("href"), image.sourceline))
@@ -140,7 +140,7 @@ def check_media(t: Target, out: Collector, opts: NetOptions) -> None:
         return
     else:
         raw = resp.headers.get("Content-Length")
-        head_length = int(raw) if raw and raw.isdigit() else None
+        head_length = ascii_int(raw)
         if head_length is None:
             where.warn("http-head", "HEAD answer has no Content-Length")
         _media_headers(resp.headers, t, where)

@@ -14,8 +14,8 @@ from .data import (CHAT_PROTOCOLS, MEDIUMS, PODCAST_GUID_NAMESPACE, PODCAST_NS_A
                    SERVICE_SLUGS, SOCIAL_PROTOCOLS, SPDX_BARE_IDS)
 from .findings import Collector
 from .rules_rss import check_date, self_url
-from .values import (is_absolute_url, is_decimal, is_email, is_geo_uri, is_mime, is_osm,
-                     is_uuid, podcast_guid_for)
+from .values import (ascii_int, is_absolute_url, is_decimal, is_email, is_geo_uri, is_mime,
+                     is_osm, is_uuid, podcast_guid_for)
 from .view import PC, Context, Element, Node, element_text
 
 #: an SPDX-shaped id with a version: "MPL-2.0", "BSD-3-Clause", "CC-BY-SA-4.0", "GPL-2.0+"
@@ -116,11 +116,11 @@ def check_trailer(el: Element, out: Collector, ctx: Context) -> None:
     if el.get("pubdate"):
         check_date(el, out, ctx.now, "podcast:trailer pubdate", el.get("pubdate"))
     length, mime, season = el.get("length"), el.get("type"), el.get("season")
-    if length is not None and not length.isdigit():
+    if length is not None and ascii_int(length) is None:
         out.warn("podcast-trailer", f"trailer length {length!r} is not a byte count", el)
     if mime is not None and not is_mime(mime):
         out.warn("podcast-trailer", f"trailer type {mime!r} is not a MIME type", el)
-    if season is not None and not season.isdigit():
+    if season is not None and ascii_int(season) is None:
         out.warn("podcast-trailer", f"trailer season {season!r} is not an integer", el)
 
 
@@ -270,7 +270,7 @@ def check_soundbite(el: Element, out: Collector, ctx: Context) -> None:
 
 
 def check_season(el: Element, out: Collector, ctx: Context) -> None:
-    if not (el.text or "").strip().isdigit():
+    if ascii_int((el.text or "").strip()) is None:
         out.error("podcast-number", f"podcast:season {el.text!r} is not an integer", el)
     name = el.get("name")
     if name is not None and len(name) > 128:

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from .data import APPLE_MEDIA
 from .findings import Collector, Severity
-from .values import (DateProblem, is_absolute_url, is_email, is_mime, parse_rfc2822,
-                     url_extension)
+from .values import (DateProblem, ascii_int, is_absolute_url, is_email, is_mime,
+                     parse_rfc2822, url_extension)
 from .view import ATOM, CONTENT, IT, PC, Context, Element, Node, element_text
 
 CONTENT_ENCODED = CONTENT + "encoded"
@@ -94,11 +94,12 @@ def _check_rss_extras(ch: Node, out: Collector) -> None:
                       "RSS requires url, title and link inside <image>")
         for tag, limit in (("width", 144), ("height", 400)):
             value = node.text(tag)
-            if value is not None and (not value.isdigit() or int(value) > limit):
+            number = ascii_int(value)
+            if value is not None and (number is None or number > limit):
                 out.error("rss-image", f"channel <image> {tag} {value!r} must be an integer "
                           f"<= {limit}", node.first(tag))
     ttl = ch.text("ttl")
-    if ttl is not None and not ttl.isdigit():
+    if ttl is not None and ascii_int(ttl) is None:
         out.error("rss-value", f"<ttl> {ttl!r} is not a number of minutes", ch.first("ttl"))
     for tag in ("managingEditor", "webMaster"):
         value = ch.text(tag)

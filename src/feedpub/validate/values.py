@@ -198,6 +198,14 @@ def duration_seconds(text: str) -> int | None:
     return total
 
 
+def ascii_int(text: str | None) -> int | None:
+    """The value of a plain ASCII digit string, else None ("²".isdigit() is True, but
+    int("²") raises)."""
+    if text is None or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
 def is_positive_int(text: str | None) -> bool:
     return text is not None and text.isdigit() and text.isascii() and int(text) > 0
 
