@@ -494,3 +494,19 @@ def test_dripping_headers_end_at_twice_the_timeout(drip_server: Server) -> None:
     assert elapsed < 2 * opts.timeout + 1.0, elapsed
     assert [(f.rule, f.line) for f in found if f.rule != "https"] == [("http-unreachable", 3)]
     assert "no complete answer within 1 s" in found[-1].message
+
+
+def test_connection_errors_keep_urllib3s_names() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again when the block ends: nothing listens
+    found = media_at(f"http://127.0.0.1:{port}/a.mp3")
+    assert rules(found) == {"http-unreachable"}
+    message = [f.message for f in found if f.rule == "http-unreachable"][0]
+    assert "HTTPConnectionPool(" in message and "_Tracked" not in message
+
+
+def media_at(url: str) -> list:
+    return check_targets([Target("media", url, 2, "audio/mpeg", 10)], OPTS, "feed.xml")

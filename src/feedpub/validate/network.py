@@ -106,6 +106,14 @@ class _TrackedHTTPSPool(urllib3.HTTPSConnectionPool):
     ConnectionCls = _TrackedHTTPSConnection
 
 
+# error messages name the pool and connection class: keep urllib3's familiar names
+for _cls, _name in ((_TrackedHTTPConnection, "HTTPConnection"),
+                    (_TrackedHTTPSConnection, "HTTPSConnection"),
+                    (_TrackedHTTPPool, "HTTPConnectionPool"),
+                    (_TrackedHTTPSPool, "HTTPSConnectionPool")):
+    _cls.__name__ = _cls.__qualname__ = _name
+
+
 class _TrackingAdapter(HTTPAdapter):
     """An adapter whose connections register their sockets, so a watchdog can cut them."""
 
