@@ -357,10 +357,8 @@ def _check_chapters(body: bytes, where: Where, duration: float | None = None) ->
     from .. import chapters as chapters_mod
 
     name = url_name(where.url)
-    if not name.lower().endswith(".json"):
-        name = "chapters.json"
     with tempfile.TemporaryDirectory(prefix="feedpub-chapters-") as tmp:
-        path = Path(tmp) / name
+        path = Path(tmp) / "chapters.json"  # not the URL's name: it may be no file name
         path.write_bytes(body)
         try:
             chapters = chapters_mod.read_json(path)
