@@ -73,7 +73,8 @@ def http_server() -> Iterator[Server]:
         add("/ch/bad.json", Resource(b'{"chapters": 3}', "application/json", headers=CORS))
         for name, doc in CHAPTER_FILES.items():
             add(f"/ch/{name}.json", Resource(doc, "application/json+chapters", headers=CORS))
-        add("/ch/" + "x" * 300, Resource(CHAPTERS, "application/json+chapters", headers=CORS))
+        add("/ch/" + "x" * 300 + ".json", Resource(CHAPTERS, "application/json+chapters",
+                                                   headers=CORS))
         add("/tr/latin1.vtt", Resource("WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nCaf\u00e9\n"
                                        .encode("latin-1"), "text/vtt", headers=CORS))
         add("/tr/latin1.srt", Resource("1\n00:00:00,000 --> 00:00:02,000\nCaf\u00e9\n"
@@ -514,5 +515,6 @@ def media_at(url: str) -> list:
 
 
 def test_chapters_url_without_a_usable_file_name(http_server: Server) -> None:
-    found = text_file(http_server, "chapters", "/ch/" + "x" * 300, "application/json+chapters")
+    found = text_file(http_server, "chapters", "/ch/" + "x" * 300 + ".json",
+                      "application/json+chapters")
     assert rules(found) == set()
