@@ -6,7 +6,7 @@ import pytest
 
 from feedpub.validate import Finding, validate_bytes
 from feedpub.validate.values import is_absolute_url, parse_rfc2822
-from validate_feeds import NOW, line_of, make_feed
+from validate_feeds import ENTITY_BOMB, NOW, line_of, make_feed
 
 CLEAN = make_feed(n_items=2)
 PUBDATE = "Sat, 17 Oct 2026 12:00:00 +0000"
@@ -160,20 +160,6 @@ def test_hot_podcast_tags_report_missing_attributes_and_http_once() -> None:
 
 # 5. a DOCTYPE's entities are found behind comments and processing instructions ----------
 
-BOMB = b"""<!DOCTYPE rss [
- <!ENTITY a "lollollollollollollollollollol">
- <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
- <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
- <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
- <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
- <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
- <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
- <!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
- <!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">
-]>
-<rss version="2.0"><channel><title>&i;</title><description>&i;</description>
-</channel></rss>
-"""
 LEADERS = [b"<!-- <x> -->\n", b"<?xml version=\"1.0\"?>\n<!-- <rss> -->\n",
            b"<?xml-stylesheet href=\"<a>\"?>\n", b"<!--\n<channel>\n-->\n" * 3]
 
@@ -182,7 +168,7 @@ LEADERS = [b"<!-- <x> -->\n", b"<?xml version=\"1.0\"?>\n<!-- <rss> -->\n",
 def test_billion_laughs_behind_a_comment_is_refused(leader: bytes, tmp_path) -> None:
     from feedpub.validate import validate_file
 
-    data = leader + BOMB
+    data = leader + ENTITY_BOMB
     assert [(f.rule, f.severity) for f in validate_bytes(data)] == [("xml-entities", "error")]
     path = tmp_path / "feed.xml"
     path.write_bytes(data)
@@ -194,7 +180,7 @@ def test_entities_after_a_long_comment_in_a_file(tmp_path) -> None:
     from feedpub.validate import validate_file
 
     path = tmp_path / "feed.xml"
-    path.write_bytes(b"<!-- " + b"<x> " * 40_000 + b"-->\n" + BOMB)
+    path.write_bytes(b"<!-- " + b"<x> " * 40_000 + b"-->\n" + ENTITY_BOMB)
     assert [f.rule for f in validate_file(path)] == ["xml-entities"]
 
 
@@ -219,7 +205,7 @@ def test_entity_text_in_comments_or_strings_is_not_a_declaration() -> None:
 
 def test_utf16_feed_with_entities_is_refused() -> None:
     data = ('<?xml version="1.0" encoding="UTF-16"?>\n<!-- <x> -->\n'
-            + BOMB.decode()).encode("utf-16")
+            + ENTITY_BOMB.decode()).encode("utf-16")
     assert "xml-entities" in {f.rule for f in validate_bytes(data)}
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from feedpub.validate import Finding, validate_bytes, validate_file
-from validate_feeds import NOW, line_of, make_feed
+from validate_feeds import BILLION_LAUGHS, NOW, line_of, make_feed
 
 
 def only(findings: list[Finding], severity: str = "error") -> list[tuple[str, int | None]]:
@@ -50,21 +50,6 @@ def test_empty_file() -> None:
     assert only(validate_bytes(b"  \n")) == [("xml-malformed", 1)]
 
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE rss [
- <!ENTITY a "lollollollollollollollollollol">
- <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
- <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
- <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
- <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
- <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
- <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
- <!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
- <!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">
-]>
-<rss version="2.0"><channel><title>&i;</title><description t="&i;">&i;</description>
-</channel></rss>
-"""
 
 
 def test_billion_laughs_is_refused_quickly() -> None:

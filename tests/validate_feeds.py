@@ -102,3 +102,22 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
             if seen == occurrence:
                 return number
     raise AssertionError(f"{needle!r} not found")
+
+
+#: an entity-expansion bomb ("billion laughs"), without an XML declaration so tests can put
+#: comments or a declaration in front of it
+ENTITY_BOMB = b"""<!DOCTYPE rss [
+ <!ENTITY a "lollollollollollollollollollol">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+ <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+ <!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+ <!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">
+]>
+<rss version="2.0"><channel><title>&i;</title><description t="&i;">&i;</description>
+</channel></rss>
+"""
+BILLION_LAUGHS = b'<?xml version="1.0"?>\n' + ENTITY_BOMB
