@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
+from ..model import Segment
 
 TIMING = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s+.*)?$")
 
@@ -70,6 +71,17 @@ def parse_timing(line: str, number: int, cue: int, path: Path, pattern: re.Patte
     if start is None or end is None:
         return None
     return start, end
+
+
+def add_cue(segments: list[Segment], problems: list[Problem], path: Path, cue: int,
+            line: int, times: tuple[float, float] | None, speaker: str | None,
+            content: str) -> None:
+    """The end of reading one SRT or VTT cue: an empty cue is an error, a timed one a segment."""
+    if not content:
+        problems.append(Problem(path, f"cue {cue} is empty", line,
+                                expected="text after the timing line"))
+    elif times:
+        segments.append(Segment(content, speaker, times[0], times[1], line))
 
 
 def clean_lines(lines: list[str]) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import Problem, TranscriptError
 from ..model import Segment, Transcript
-from .cues import blocks, clean_lines, parse_timing, payload
+from .cues import add_cue, blocks, clean_lines, parse_timing, payload
 from .registry import Writer
 from .timefmt import stamp
 
@@ -66,12 +66,7 @@ def read(text: str, path: Path) -> list[Segment]:
             if labelled:
                 speaker, body[0] = labelled
         content = clean_lines(body)
-        if not content:
-            problems.append(Problem(path, f"cue {cue} is empty", line_no,
-                                    expected="text after the timing line"))
-            continue
-        if times:
-            segments.append(Segment(content, speaker, times[0], times[1], line_no))
+        add_cue(segments, problems, path, cue, line_no, times, speaker, content)
     if problems:
         raise TranscriptError(problems)
     return segments

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import Problem, TranscriptError
 from ..model import Segment, Transcript
-from .cues import Block, blocks, clean_lines, lines_of, parse_timing, payload
+from .cues import Block, add_cue, blocks, clean_lines, lines_of, parse_timing, payload
 from .registry import Writer
 from .timefmt import stamp
 
@@ -75,12 +75,7 @@ def read(text: str, path: Path) -> list[Segment]:
         line_no = block.first + timing_at
         times = parse_timing(lines[timing_at], line_no, cue, path, TIME, EXPECTED, problems)
         speaker, content = cue_text(lines[timing_at + 1:])
-        if not content:
-            problems.append(Problem(path, f"cue {cue} is empty", line_no,
-                                    expected="text after the timing line"))
-            continue
-        if times:
-            segments.append(Segment(content, speaker, times[0], times[1], line_no))
+        add_cue(segments, problems, path, cue, line_no, times, speaker, content)
     if problems:
         raise TranscriptError(problems)
     return segments
