@@ -26,7 +26,7 @@ from ..model import Segment
 from ..transcripts.checks import DURATION_TOLERANCE
 from .data import CHAPTERS_TYPE, PODCAST_NS_ALIASES
 from .findings import Collector, Finding
-from .network import NetOptions, Where, base_type, follow, read_body
+from .network import Hops, NetOptions, Where, base_type, follow, read_body
 from .values import ascii_int, duration_seconds, url_extension
 from .view import IT, PC, Node
 
@@ -207,6 +207,18 @@ def _check_range(resp: requests.Response, t: Target, where: Where,
     _media_headers(resp.headers, t, where)
 
 
+def answered(where: Where, hops: Hops | None) -> requests.Response | None:
+    """The final response of a GET that succeeded; an HTTP error status is reported."""
+    if hops is None:
+        return None
+    resp = hops.response
+    if resp.status_code >= 400:
+        resp.close()
+        where.error("http-status", f"answered {resp.status_code} {resp.reason}")
+        return None
+    return resp
+
+
 def check_artwork(t: Target, out: Collector, opts: NetOptions) -> None:
     where = Where(out, t.url, t.line, "artwork")
     head = follow("HEAD", where, opts)
@@ -218,13 +230,8 @@ def check_artwork(t: Target, out: Collector, opts: NetOptions) -> None:
                     "requires HEAD on artwork")
     elif head.response.status_code < 400 and not head.response.headers.get("Last-Modified"):
         where.warn("http-head", "no Last-Modified header; Apple uses it to notice new art")
-    hops = follow("GET", where, opts, report_http=False)
-    if hops is None:
-        return
-    resp = hops.response
-    if resp.status_code >= 400:
-        resp.close()
-        where.error("http-status", f"answered {resp.status_code} {resp.reason}")
+    resp = answered(where, follow("GET", where, opts, report_http=False))
+    if resp is None:
         return
     body, problem = read_body(resp, opts.max_download, time.monotonic() + opts.timeout * 4)
     if problem:
@@ -278,13 +285,9 @@ def inspect_image(body: bytes, url: str, content_type: str | None, where: Where)
 def check_text_file(t: Target, out: Collector, opts: NetOptions) -> None:
     """Transcripts and chapters: reachable, right Content-Type, CORS, parseable."""
     where = Where(out, t.url, t.line, t.kind)
-    hops = follow("GET", where, opts, {"Origin": "https://validator.feedpub.invalid"})
-    if hops is None:
-        return
-    resp = hops.response
-    if resp.status_code >= 400:
-        resp.close()
-        where.error("http-status", f"answered {resp.status_code} {resp.reason}")
+    resp = answered(where, follow("GET", where, opts,
+                                  {"Origin": "https://validator.feedpub.invalid"}))
+    if resp is None:
         return
     if not resp.headers.get("Access-Control-Allow-Origin"):
         where.warn("cors", "no Access-Control-Allow-Origin header; web players cannot load it",
