@@ -7,10 +7,11 @@ the feed writer, validator and publisher only read them.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote, urljoin
 
 EpisodeType = Literal["full", "trailer", "bonus"]
@@ -170,6 +171,49 @@ class Chapter:
     img: str | None = None
     toc: bool = True
     line: int | None = field(default=None, compare=False)  # in the chapters file, for errors
+
+
+OutputKind = Literal["feed", "transcript", "chapters", "page", "asset", "artwork", "media",
+                     "host-config"]
+CacheClass = Literal["feed", "media", "companion", "page"]
+RootName = Literal["site", "media"]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file a build produces, as ``build``, the site and ``publish`` all see it.
+
+    ``path`` is relative to its ``root`` (see :mod:`feedpub.layout`): the site root
+    (the feed's folder) or the media root (``media_base_url``).  The bytes are either
+    in ``content`` or in the file at ``source`` (audio and artwork are not read into
+    memory).  ``cache`` decides the Cache-Control a publish sets.
+    """
+
+    kind: OutputKind
+    path: str
+    url: str
+    mime: str
+    size: int
+    sha256: str
+    cache: CacheClass
+    root: RootName = "site"
+    content: bytes | None = field(default=None, repr=False, compare=False)
+    source: Path | None = None
+    language: str | None = None  # transcripts
+    rel: str | None = None  # "captions" for timed transcripts
+
+    @classmethod
+    def of_bytes(cls, kind: OutputKind, path: str, url: str, mime: str, data: bytes,
+                 cache: CacheClass, **extra: Any) -> "Output":
+        return cls(kind, path, url, mime, len(data), hashlib.sha256(data).hexdigest(), cache,
+                   content=data, **extra)
+
+    def read(self) -> bytes:
+        """The bytes, from memory or from the source file."""
+        if self.content is not None:
+            return self.content
+        assert self.source is not None, self.path
+        return self.source.read_bytes()
 
 
 @dataclass(frozen=True)
