@@ -81,6 +81,19 @@ def test_toml_chapters() -> None:
     assert [c.line for c in got] == [3, 7, 13]
 
 
+def test_readers_take_text_and_a_name_for_messages() -> None:
+    """Nothing is read from disk: validate checks downloaded chapters without a temp file."""
+    assert chapters.READERS[".toml"](TOML, Path("gone/chapters.toml")) == chapters.read(
+        write("chapters.toml", TOML))
+    json_text = chapters.write_json(chapters.read(Path("chapters.toml")))
+    assert chapters.READERS[".json"](json_text, Path("nowhere.json")) == chapters.read(
+        Path("chapters.toml"))
+    with pytest.raises(TranscriptError) as info:
+        chapters.READERS[".json"]('{"version": "1.2.0",\n "chapters": 3}', Path("dl.json"))
+    assert str(info.value).startswith('dl.json:1: "chapters" is not an array')
+    assert not Path("gone").exists() and not Path("nowhere.json").exists()
+
+
 def test_toml_chapter_problems_are_all_reported_with_lines() -> None:
     text = ('[[chapters]]\nstart = "0:00"\ntittle = "Intro"\n\n'
             '[[chapters]]\nstart = "1:75"\ntitle = 3\n\n'

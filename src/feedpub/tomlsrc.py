@@ -86,6 +86,11 @@ def load(path: Path) -> tuple[TomlSource | None, Problem | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, Problem(path, "file is not UTF-8", line, expected="UTF-8 text")
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> tuple[TomlSource | None, Problem | None]:
+    """:func:`load` for text already read; ``path`` names it in messages."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

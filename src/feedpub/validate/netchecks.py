@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -358,17 +357,14 @@ def _check_chapters(body: bytes, where: Where, duration: float | None = None) ->
     measured audio the build compares with.
     """
     from .. import chapters as chapters_mod
+    from ..transcripts import decode
 
-    name = url_name(where.url)
-    with tempfile.TemporaryDirectory(prefix="feedpub-chapters-") as tmp:
-        path = Path(tmp) / "chapters.json"  # not the URL's name: it may be no file name
-        path.write_bytes(body)
-        try:
-            chapters = chapters_mod.read_json(path)
-        except FeedpubError as err:
-            _report(err.problems, where, "chapters-content", limit=5)
-            return
-    source = Path(name)
+    source = Path(url_name(where.url))
+    try:
+        chapters = chapters_mod.jsonfmt.read(decode(source, body), source)  # no temp file
+    except FeedpubError as err:
+        _report(err.problems, where, "chapters-content", limit=5)
+        return
     in_file = chapters_mod.check(chapters, None, source)
     _report(in_file, where, "chapters-content", limit=5)
     if duration:
