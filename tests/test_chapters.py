@@ -319,3 +319,15 @@ def test_toml_chapter_times_must_be_finite(text: str) -> None:
 def test_json_chapters_reject_nan() -> None:
     problems = errors("chapters.json", '{"version": "1.2.0", "chapters": [{"startTime": NaN}]}')
     assert len(problems) == 1 and "startTime" in problems[0]
+
+
+def test_probe_takes_embedded_chapters_from_its_own_parse() -> None:
+    """audio.probe parses each file once; its chapters are those a separate read finds."""
+    from feedpub.audio import probe
+
+    mp3 = make_mp3_with_chapters(Path("ep.mp3"), seconds=30.0)
+    m4a = make_m4a_with_chapters(Path("ep.m4a"))
+    plain = make_mp3(Path("plain.mp3"), seconds=2.0)
+    for path in (mp3, m4a, plain):
+        assert probe(path).chapters == chapters.from_audio(path)
+    assert len(probe(mp3).chapters) == 3 and len(probe(m4a).chapters) == 2

@@ -106,7 +106,8 @@ def measure(path: Path, head: bytes) -> AudioFacts:
             expected=" or ".join(fmt.extensions),
             hint="rename the file: apps pick a decoder from the extension and type"))
     try:
-        info = fmt.reader(path).info
+        parsed = fmt.reader(path)  # the one parse: duration and embedded chapters come from it
+        info = parsed.info
     except (mutagen.MutagenError, ValueError) as exc:
         raise AudioError(Problem(path, f"unreadable {kind} audio: {exc}")) from None
     length = float(getattr(info, "length", 0) or 0)
@@ -120,5 +121,5 @@ def measure(path: Path, head: bytes) -> AudioFacts:
         mime=fmt.mime,
         sha256=sha256_of(path),
         kind=kind,
-        chapters=chapters.from_audio(path),
+        chapters=chapters.from_parsed(parsed),
     )
