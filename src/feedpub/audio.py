@@ -21,6 +21,7 @@ from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
 from . import chapters
+from .spec import mime_for
 from .errors import AudioError, Problem
 from .model import AudioFacts
 
@@ -36,13 +37,13 @@ class Format:
 FORMATS = {
     f.kind: f
     for f in (
-        Format("mp3", "audio/mpeg", (".mp3",), MP3),
-        Format("m4a", "audio/x-m4a", (".m4a", ".mp4", ".m4b"), MP4),
-        Format("aac", "audio/aac", (".aac",), AAC),
-        Format("vorbis", "audio/ogg", (".ogg", ".oga"), OggVorbis),
-        Format("opus", "audio/ogg", (".opus", ".ogg", ".oga"), OggOpus),
-        Format("flac", "audio/flac", (".flac",), FLAC),
-        Format("wav", "audio/wav", (".wav",), WAVE),
+        Format("mp3", mime_for(".mp3"), (".mp3",), MP3),
+        Format("m4a", mime_for(".m4a"), (".m4a", ".mp4", ".m4b"), MP4),
+        Format("aac", mime_for(".aac"), (".aac",), AAC),
+        Format("vorbis", mime_for(".ogg"), (".ogg", ".oga"), OggVorbis),
+        Format("opus", mime_for(".opus"), (".opus", ".ogg", ".oga"), OggOpus),
+        Format("flac", mime_for(".flac"), (".flac",), FLAC),
+        Format("wav", mime_for(".wav"), (".wav",), WAVE),
     )
 }
 CHUNK = 1 << 20

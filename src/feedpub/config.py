@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from . import apple
+from . import spec
 from .dates import DateProblem, zone
 from .errors import ConfigError, Problem
 from .model import Category, Funding, Owner, Person, Show
@@ -15,18 +15,12 @@ from .tomlsrc import TomlSource, get, load
 
 CONFIG_NAME = "podcast.toml"
 #: the namespace UUID the Podcasting 2.0 spec uses to derive podcast:guid
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-MEDIUMS = {"podcast", "music", "video", "film", "audiobook", "newsletter", "blog",
-           "publisher", "course"}
-LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+PODCAST_GUID_NAMESPACE = uuid.UUID(spec.PODCAST_GUID_NAMESPACE)
+#: a show with episodes has a content medium; the list mediums ("podcastL") are for feeds
+#: of podcast:remoteItem, which feedpub does not write
+MEDIUMS = set(spec.CONTENT_MEDIUMS)
 UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def podcast_guid(feed_url: str) -> str:
-    """UUIDv5 of the feed URL without scheme and trailing slashes, per the namespace."""
-    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+podcast_guid = spec.podcast_guid
 
 
 def check_url(src: TomlSource, dotted: str, value: str | None, *, folder: bool = False) -> str:
@@ -43,7 +37,7 @@ def check_url(src: TomlSource, dotted: str, value: str | None, *, folder: bool =
 
 def parse_category(src: TomlSource, index: int, text: str) -> Category | None:
     name, _, sub = (part.strip() for part in text.partition(">"))
-    wrong = apple.check_category(name, sub or None)
+    wrong = spec.check_category(name, sub or None)
     if wrong:
         explained = "(" in wrong  # already says what would be right
         src.problem(f"categories.{index}", wrong, None if explained else
@@ -92,7 +86,7 @@ def load_show(root: Path) -> Show:
     description = text("description", "a description of the show")
     link = check_url(src, "link", text("link", "the show's website URL"))
     language = text("language", "a language code such as 'fr' or 'en-us'")
-    if language and not LANGUAGE.match(language):
+    if language and spec.language_problem(language):
         src.problem("language", f"{language!r} is not a language code",
                     "an ISO 639 code such as 'fr' or 'en-us' (hyphen, not underscore)")
     author = text("author", "the show's author or network")
@@ -102,7 +96,7 @@ def load_show(root: Path) -> Show:
                     "a JPEG or PNG image URL, as Apple requires")
     explicit = get(src, d, "explicit", "explicit", bool, "true or false", required=True)
     show_type = text("type", "'episodic' or 'serial'", required=False, default="episodic")
-    if show_type not in ("episodic", "serial"):
+    if show_type not in spec.SHOW_TYPES:
         src.problem("type", f"got {show_type!r}", "'episodic' or 'serial'")
     feed_url = check_url(src, "feed_url", text("feed_url", "the public URL of feed.xml"))
     media = check_url(src, "media_base_url",
@@ -119,7 +113,7 @@ def load_show(root: Path) -> Show:
     owner_name = get(src, owner_data, "name", "owner.name", str, "the owner's name", required=True)
     owner_email = get(src, owner_data, "email", "owner.email", str, "the owner's email",
                       required=True)
-    if owner_email and not EMAIL.match(owner_email):
+    if owner_email and not spec.is_email(owner_email):
         src.problem("owner.email", f"{owner_email!r} is not an email address",
                     "an address directories can send a verification code to")
 

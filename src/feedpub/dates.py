@@ -12,6 +12,7 @@ from email.utils import format_datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import DeclaredDuration
+from .spec import DECLARED_DURATION_TOLERANCE
 
 DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
@@ -20,7 +21,7 @@ WORDS = re.compile(
     re.IGNORECASE,
 )
 #: how far a precise declared duration may be from the measured one
-TOLERANCE = 2.0
+TOLERANCE = DECLARED_DURATION_TOLERANCE
 
 
 class DateProblem(ValueError):

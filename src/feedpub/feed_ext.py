@@ -13,10 +13,9 @@ from lxml import etree
 
 from . import chapters
 from .model import Episode, Person, Show
-
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST = "https://podcastindex.org/namespace/1.0"
-NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST}
+from .spec import ITUNES_NS as ITUNES
+from .spec import NAMESPACES
+from .spec import PODCAST_NS as PODCAST
 
 
 def sub(parent: etree._Element, ns: str, tag: str, text: str | None = None,

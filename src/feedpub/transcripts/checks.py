@@ -12,13 +12,14 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..model import Transcript
+from ..spec import CUE_END_TOLERANCE
 from . import jsonfmt, vtt
 from .timefmt import stamp
 
 #: how far past the probed duration a cue may end: durations of VBR files
 #: without a Xing header are estimates, and a cue ending on the last word
 #: commonly rounds up
-DURATION_TOLERANCE = 0.5
+DURATION_TOLERANCE = CUE_END_TOLERANCE
 
 #: where a format may state its own language inside the file
 SNIFFERS: dict[str, Callable[[str], tuple[str, int] | None]] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from ..spec import APPLE_TRANSCRIPT_TYPES
 from .data import CHAPTERS_TYPE, PERSON_GROUPS, PERSON_ROLES, TRANSCRIPT_TYPES
 from .findings import Collector
 from . import podcast_tags as tags
@@ -177,7 +178,7 @@ def check_channel(ch: Node, ctx: Context) -> None:
 
 
 PC_TRANSCRIPT = PC + "transcript"
-APPLE_TRANSCRIPTS = frozenset({"text/vtt", "application/x-subrip", "application/srt"})
+APPLE_TRANSCRIPTS = APPLE_TRANSCRIPT_TYPES
 
 
 def check_item(item: Node, ctx: Context) -> None:

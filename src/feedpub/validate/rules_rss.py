@@ -6,6 +6,7 @@ import functools
 import re
 from datetime import datetime, timedelta
 
+from ..spec import FUTURE_PUBDATE_MINUTES
 from .data import APPLE_MEDIA
 from .findings import Collector, Severity
 from .values import (DateProblem, ascii_int, is_absolute_url, is_email, is_mime,
@@ -14,7 +15,7 @@ from .view import ATOM, CONTENT, IT, PC, Context, Element, Node, element_text
 
 CONTENT_ENCODED = CONTENT + "encoded"
 APPLE_TEXT_LIMIT = 4000  # bytes, channel and item description
-FUTURE_SLACK = timedelta(minutes=10)
+FUTURE_SLACK = timedelta(minutes=FUTURE_PUBDATE_MINUTES)
 
 CHANNEL_SINGLE = frozenset(("title", "link", "description", "language", "copyright", "pubDate",
                   "lastBuildDate", "image", "ttl", "generator", "managingEditor", "webMaster",

@@ -13,7 +13,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from .data import ISO_639_1, PODCAST_GUID_NAMESPACE
+from ..spec import is_email, language_problem
+from ..spec import podcast_guid as podcast_guid_for
+
+__all__ = ["is_email", "language_problem", "podcast_guid_for"]
 
 _MONTHS = {m: i for i, m in enumerate(
     "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
@@ -148,41 +151,11 @@ def is_mime(value: str) -> bool:
     return _MIME.fullmatch(value) is not None
 
 
-_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z0-9-]{2,}")
-
-
-def is_email(value: str | None) -> bool:
-    return bool(value) and _EMAIL.fullmatch(value or "") is not None
-
-
-_LANG = re.compile(r"([A-Za-z]{2,3})(-[A-Za-z0-9]{1,8})*")
-
-
-@functools.lru_cache(maxsize=256)
-def language_problem(code: str) -> str | None:
-    """Why ``code`` is not an ISO 639 language code (with optional region), or None."""
-    if "_" in code:
-        return f"{code!r} uses an underscore; write {code.replace('_', '-')!r}"
-    m = _LANG.fullmatch(code)
-    if m is None:
-        return f"{code!r} is not a language code such as 'en' or 'en-us'"
-    primary = m.group(1).lower()
-    if len(primary) == 2 and primary not in ISO_639_1:
-        return f"{primary!r} is not an ISO 639-1 language code"
-    return None
-
-
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def is_uuid(value: str) -> bool:
     return _UUID.fullmatch(value) is not None
-
-
-def podcast_guid_for(feed_url: str) -> str:
-    """The podcast:guid the namespace derives from a feed URL (spec-notes §1.5)."""
-    stripped = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
-    return str(uuid.uuid5(uuid.UUID(PODCAST_GUID_NAMESPACE), stripped))
 
 
 _DURATION = re.compile(r"\d+(:[0-5]\d(:[0-5]\d)?)?")
