@@ -214,6 +214,50 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
     sys.exit(int(ExitCode.CONTENT if report.failed(strict) else ExitCode.OK))
 
 
+@cli.command()
+@click.argument("old", required=False, default=None)
+@click.argument("new", required=False, default=None)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True,
+              help="Output: human text, Markdown (job summaries, review comments) or JSON.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when a change is dangerous (guid, enclosure, date, removal).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+              help="Seconds to wait for each connection and each read of a URL.")
+@click.pass_context
+def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str, strict: bool,
+         timeout: float) -> None:
+    """Show what would change in the feed: episodes added, changed, removed.
+
+    OLD and NEW are feed files, build folders or http(s) URLs. OLD defaults to
+    the live feed at podcast.toml's feed_url (not there yet: everything is new),
+    NEW to the feed the show builds now (in memory; nothing is written).
+
+    Example: feedpub diff --format markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from .diff import diff_feeds, read_feed
+    from .diffreport import render
+
+    root = show_root(ctx)
+    try:
+        new_data: bytes | None = build_in_memory(root) if new is None else \
+            read_feed(new, timeout=timeout)
+        new_source = "the show as built now" if new is None else new
+        if old is None:
+            from .config import load_show
+
+            old = load_show(root).feed_url
+            old_data = read_feed(old, timeout=timeout, missing_ok=True)
+        else:
+            old_data = read_feed(old, timeout=timeout)
+        assert new_data is not None  # only a URL given as OLD may be missing
+        result = diff_feeds(old_data, new_data, old_source=old, new_source=new_source)
+    except FeedpubError as err:
+        fail(err)
+    click.echo(render(result, fmt))
+    sys.exit(int(ExitCode.CONTENT if strict and result.dangerous else ExitCode.OK))
+
+
 def build_in_memory(root: Path) -> bytes:
     """The feed a build of the show would write (the build refuses a feed with errors)."""
     from .build import build as run_build

@@ -8,7 +8,8 @@ re-sorts it.  None of that shows in a single feed, only in the difference.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from lxml import etree
 
@@ -25,6 +26,46 @@ class Episode:
     title: str
     pub_date: str | None
     line: int
+    el: etree._Element | None = field(default=None, compare=False, repr=False)  # the <item>
+
+
+#: how a published episode was found in the new feed: by its guid; by its enclosure URL
+#: (it had no guid, apps knew it by that URL); under another guid (same enclosure URL or
+#: title); or not at all
+How = Literal["guid", "enclosure", "guid-changed", "gone"]
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """One published episode and what became of it in the new feed."""
+
+    old: Episode
+    new: Episode | None  # None when it is gone
+    how: How
+
+
+def pair_episodes(old_eps: list[Episode], new_eps: list[Episode]) -> list[Pairing]:
+    """Pair each published episode with its counterpart in the new feed, as apps would.
+
+    Shared by ``validate --against`` and ``feedpub diff``: both see the same episodes as
+    kept, changed or gone.
+    """
+    by_guid = {e.guid: e for e in new_eps if e.guid}
+    by_enclosure = {e.enclosure: e for e in new_eps if e.enclosure}
+    by_title = {e.title: e for e in new_eps if e.title}
+    pairs = []
+    for old in old_eps:
+        new = by_guid.get(old.guid) if old.guid else None
+        how: How = "guid"
+        if new is None and old.guid is None and old.enclosure:
+            new = by_enclosure.get(old.enclosure)  # apps used the enclosure as identity
+            how = "enclosure"
+        if new is None:
+            new = by_enclosure.get(old.enclosure) if old.enclosure else None
+            new = new or by_title.get(old.title)
+            how = "guid-changed" if new is not None else "gone"
+        pairs.append(Pairing(old, new, how))
+    return pairs
 
 
 def episodes(root: etree._Element) -> list[Episode]:
@@ -41,6 +82,7 @@ def episodes(root: etree._Element) -> list[Episode]:
             title=item.text("title") or "",
             pub_date=item.text("pubDate"),
             line=el.sourceline,
+            el=el,
         ))
     return found
 
@@ -53,7 +95,7 @@ def looks_like_html(data: bytes, content_type: str | None = None) -> bool:
     return head.startswith((b"<!doctype html", b"<html"))
 
 
-def _same_date(a: str | None, b: str | None) -> bool:
+def same_date(a: str | None, b: str | None) -> bool:
     if a == b:
         return True
     if a is None or b is None:
@@ -64,7 +106,7 @@ def _same_date(a: str | None, b: str | None) -> bool:
         return False
 
 
-def _podcast_guid(root: etree._Element) -> tuple[str | None, int | None]:
+def podcast_guid(root: etree._Element) -> tuple[str | None, int | None]:
     el = root.find(f"channel/{PC}guid")
     if el is None:
         return None, None
@@ -88,36 +130,27 @@ def compare_feeds(new_root: etree._Element, old_data: bytes, *, source: str = "f
         out.error("against-unusable", f"{against} could not be read: {reason}")
         return list(out)
     _compare_show_guid(new_root, old_root, out, against)
-    new_eps = episodes(new_root)
-    by_guid = {e.guid: e for e in new_eps if e.guid}
-    by_enclosure = {e.enclosure: e for e in new_eps if e.enclosure}
-    by_title = {e.title: e for e in new_eps if e.title}
-    for old in episodes(old_root):
-        new = by_guid.get(old.guid) if old.guid else None
-        if new is None and old.guid is None and old.enclosure:
-            new = by_enclosure.get(old.enclosure)  # apps used the enclosure as identity
-        if new is None:
-            moved = by_enclosure.get(old.enclosure) if old.enclosure else None
-            moved = moved or by_title.get(old.title)
-            if moved is not None:
-                out.error("guid-changed", f"episode {old.title!r} had guid {old.guid!r} in "
-                          f"{against} and now has {moved.guid!r}", line=moved.line,
-                          hint="restore the old guid; apps would download it again as a "
-                               "new episode")
-            else:
-                out.error("episode-disappeared", f"episode {old.title!r} (guid {old.guid!r}, "
-                          f"line {old.line} of {against}) is not in the new feed",
-                          hint="apps remove it from libraries; keep published episodes "
-                               "unless the removal is intended")
-            continue
-        _compare_episode(old, new, out, against)
+    for pair in pair_episodes(episodes(old_root), episodes(new_root)):
+        old, new = pair.old, pair.new
+        if pair.how == "guid-changed" and new is not None:
+            out.error("guid-changed", f"episode {old.title!r} had guid {old.guid!r} in "
+                      f"{against} and now has {new.guid!r}", line=new.line,
+                      hint="restore the old guid; apps would download it again as a "
+                           "new episode")
+        elif new is None:
+            out.error("episode-disappeared", f"episode {old.title!r} (guid {old.guid!r}, "
+                      f"line {old.line} of {against}) is not in the new feed",
+                      hint="apps remove it from libraries; keep published episodes "
+                           "unless the removal is intended")
+        else:
+            _compare_episode(old, new, out, against)
     return list(out)
 
 
 def _compare_show_guid(new_root: etree._Element, old_root: etree._Element, out: Collector,
                        against: str) -> None:
-    old_guid, _ = _podcast_guid(old_root)
-    new_guid, line = _podcast_guid(new_root)
+    old_guid, _ = podcast_guid(old_root)
+    new_guid, line = podcast_guid(new_root)
     if old_guid and new_guid != old_guid:
         out.error("podcast-guid-changed", f"podcast:guid is {new_guid!r} but {against} has "
                   f"{old_guid!r}", line=line,
@@ -136,7 +169,7 @@ def _compare_episode(old: Episode, new: Episode, out: Collector, against: str) -
         out.warn("enclosure-changed", f"episode {old.title!r} moved from {old.enclosure} to "
                  f"{new.enclosure}", line=new.line,
                  hint="some apps download it again; redirect the old URL if the file moved")
-    if not _same_date(old.pub_date, new.pub_date):
+    if not same_date(old.pub_date, new.pub_date):
         out.warn("pubdate-changed", f"episode {old.title!r} pubDate changed from "
                  f"{old.pub_date!r} to {new.pub_date!r}", line=new.line,
                  hint="apps re-sort or re-notify; keep the original publication date")
