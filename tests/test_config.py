@@ -26,7 +26,7 @@ def test_show_defaults(make_show) -> None:
     assert show.timezone == "Europe/Paris" and show.type == "episodic"
     assert show.locked and show.locked_owner == "owner@example.org"
     assert show.podcast_guid == podcast_guid("https://feeds.example.org/show/feed.xml")
-    assert show.site_base_url == "https://feeds.example.org/show/"
+    assert show.layout.site_url == "https://feeds.example.org/show/"
 
 
 def test_no_podcast_toml(tmp_path) -> None:

@@ -86,7 +86,7 @@ def build(ctx: click.Context, output: Path | None, check: bool, update_lock: boo
         done = write_outputs(result, output)
     except FeedpubError as err:
         fail(err)
-    click.echo(f"{output / 'feed.xml'}: {len(result.episodes)} episodes, "
+    click.echo(f"{output / result.outputs[-1].path}: {len(result.episodes)} episodes, "
                f"{len(done.write)} files written, {len(done.remove)} removed")
 
 

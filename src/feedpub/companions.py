@@ -1,4 +1,5 @@
-"""The files published beside feed.xml: transcripts in every honest format, and chapters.
+"""The files made beside feed.xml for each episode: transcripts in every honest format,
+and chapters, as :class:`~feedpub.model.Output` (paths and URLs from the layout).
 
 Runs after the audio probe, because transcript cues and chapters are checked
 against the real duration.
@@ -6,46 +7,50 @@ against the real duration.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from . import chapters, transcripts
 from .errors import FeedpubError, Problem
-from .model import Chapter, Episode, PublishedFile, Show, Transcript
+from .layout import Layout
+from .model import BuiltEpisode, Chapter, MeasuredEpisode, Output, Show, Transcript
 from .transcripts import checks
 
 
-def publish_companions(show: Show, episodes: list[Episode]
-                       ) -> tuple[list[Episode], dict[str, bytes], list[Problem]]:
-    """Each episode with its published files; the files' bytes by output path; problems."""
-    problems: list[Problem] = []
-    files: dict[str, bytes] = {}
-    out = []
-    for ep in episodes:
-        published: list[PublishedFile] = []
-        read = []
-        # Timed sources first: where one language comes both timed and untimed, the
-        # timed one yields every format and its HTML and text carry the times.
-        for tr in sorted(read_transcripts(show, ep, problems), key=lambda t: not t.timed):
-            read.append(tr)
-            for writer, text in transcripts.render(tr, ep.title):
-                rel = f"{ep.slug}/transcript.{tr.language}{writer.ext}"
-                if rel in files:
-                    continue  # this language and format came already from a timed source
-                files[rel] = text.encode("utf-8")
-                published.append(PublishedFile(rel, writer.mime, files[rel], tr.language,
-                                               "captions" if writer.captions else None))
-        chapter_list = read_chapters(ep, problems)
-        if chapter_list:
-            rel = f"{ep.slug}/chapters.json"
-            files[rel] = chapters.write_json(chapter_list, ep.title).encode("utf-8")
-            published.append(PublishedFile(rel, chapters.JSON_MIME, files[rel]))
-        out.append(replace(ep, transcripts=tuple(read), chapters=chapter_list,
-                           published=tuple(published)))
-    return out, files, problems
+def build_companions(show: Show, measured: MeasuredEpisode, problems: list[Problem]
+                     ) -> BuiltEpisode:
+    """The episode with its transcripts, chapters and their files (problems are appended)."""
+    layout = show.layout
+    ep = measured.episode
+    outputs: dict[str, Output] = {}
+    read = []
+    # Timed sources first: where one language comes both timed and untimed, the
+    # timed one yields every format and its HTML and text carry the times.
+    for tr in sorted(read_transcripts(show, measured, problems), key=lambda t: not t.timed):
+        read.append(tr)
+        language = tr.language or show.language
+        for writer, text in transcripts.render(tr, ep.title):
+            path = layout.transcript(ep.slug, language, writer.ext)
+            if path in outputs:
+                continue  # this language and format came already from a timed source
+            outputs[path] = Output.of_bytes(
+                "transcript", path, layout.url(path), writer.mime, text.encode("utf-8"),
+                "companion", language=language, rel="captions" if writer.captions else None)
+    chapter_list = read_chapters(measured, problems)
+    if chapter_list:
+        outputs[layout.chapters(ep.slug)] = chapters_output(layout, ep.slug, ep.title,
+                                                            chapter_list)
+    return BuiltEpisode(measured, layout.enclosure_url(ep.audio_file), tuple(read),
+                        chapter_list, tuple(outputs.values()))
 
 
-def read_transcripts(show: Show, ep: Episode, problems: list[Problem]) -> list[Transcript]:
-    duration = ep.audio.duration if ep.audio else None
+def chapters_output(layout: Layout, slug: str, title: str,
+                    chapter_list: tuple[Chapter, ...]) -> Output:
+    path = layout.chapters(slug)
+    return Output.of_bytes("chapters", path, layout.url(path), chapters.JSON_MIME,
+                           chapters.write_json(chapter_list, title).encode("utf-8"), "companion")
+
+
+def read_transcripts(show: Show, measured: MeasuredEpisode, problems: list[Problem]
+                     ) -> list[Transcript]:
+    ep = measured.episode
     found = []
     for path in ep.transcript_files:
         language = transcripts.language_of(path, show.language)
@@ -54,18 +59,19 @@ def read_transcripts(show: Show, ep: Episode, problems: list[Problem]) -> list[T
         except FeedpubError as err:
             problems.extend(err.problems)
             continue
-        wrong = checks.check(tr, duration, show.language, ep.transcript_languages)
+        wrong = checks.check(tr, measured.audio.duration, show.language,
+                             ep.transcript_languages)
         problems.extend(wrong)
         if not wrong:
             found.append(tr)
     return found
 
 
-def read_chapters(ep: Episode, problems: list[Problem]) -> tuple[Chapter, ...]:
-    embedded = ep.audio.chapters if ep.audio else ()
+def read_chapters(measured: MeasuredEpisode, problems: list[Problem]) -> tuple[Chapter, ...]:
+    audio = measured.audio
     try:
-        return chapters.load(ep.chapters_file, embedded, ep.audio.duration if ep.audio else None,
-                             audio=ep.audio_file)
+        return chapters.load(measured.episode.chapters_file, audio.chapters, audio.duration,
+                             audio=measured.episode.audio_file)
     except FeedpubError as err:
         problems.extend(err.problems)
         return ()

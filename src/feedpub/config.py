@@ -90,7 +90,13 @@ def load_show(root: Path) -> Show:
         src.problem("language", f"{language!r} is not a language code",
                     "an ISO 639 code such as 'fr' or 'en-us' (hyphen, not underscore)")
     author = text("author", "the show's author or network")
-    artwork = check_url(src, "artwork", text("artwork", "URL of the cover art (JPEG or PNG)"))
+    artwork = text("artwork", "the cover art (JPEG or PNG): a URL, or a file beside podcast.toml")
+    if artwork and "://" not in artwork:  # a file of the show, published with the site
+        if not (root / artwork).is_file():
+            src.problem("artwork", f"{artwork!r}: no such file in the show folder",
+                        "an image URL, or the name of an image file beside podcast.toml")
+    else:
+        artwork = check_url(src, "artwork", artwork)
     if artwork and not re.search(r"\.(jpe?g|png)$", artwork.split("?")[0], re.IGNORECASE):
         src.problem("artwork", f"{artwork!r} does not end in .jpg or .png",
                     "a JPEG or PNG image URL, as Apple requires")

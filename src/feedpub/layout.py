@@ -83,6 +83,13 @@ class Layout:
         """Apple wants ASCII URLs: spaces and accents in file names are percent-encoded."""
         return self.media_base_url + quote(self.media(file_name))
 
+    def enclosure_url(self, audio: str) -> str:
+        """The enclosure of an episode whose episode.toml says ``audio = ...``: a URL stays
+        as it is (hosted elsewhere), a file is served from the media root."""
+        if audio.startswith(("http://", "https://")):
+            return audio
+        return self.media_url(audio)
+
     def media_in_site(self) -> str | None:
         """The media root as a folder under the site root, when ``media_base_url`` lies
         under the feed's folder (then one local folder can serve both); else None."""

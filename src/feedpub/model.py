@@ -1,8 +1,16 @@
 """The show as every stage sees it: frozen dataclasses, no I/O.
 
-Loading (config, episodes) produces these objects, probing (audio,
-transcripts, chapters) fills in facts with :func:`dataclasses.replace`, and
-the feed writer, validator and publisher only read them.
+A build goes through three stages, each with its own type, so that mypy (not a
+runtime assert) checks that no stage reads what an earlier one has not made:
+
+* **read** -- :class:`Show` and :class:`Episode`: what podcast.toml and an
+  episode folder say (loaded by config and episodes);
+* **measured** -- :class:`MeasuredEpisode`: an episode with the facts of its
+  audio and where they came from (:data:`Provenance`);
+* **produced** -- :class:`BuiltEpisode`: a measured episode with its transcripts,
+  chapters and the :class:`Output` files made for it.
+
+The feed writer, the site and the publisher only read the produced stage.
 """
 
 from __future__ import annotations
@@ -12,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote, urljoin
+
+from .layout import Layout
 
 EpisodeType = Literal["full", "trailer", "bonus"]
 ShowType = Literal["episodic", "serial"]
@@ -89,9 +98,18 @@ class Show:
     media_dir: Path | None = None  # where audio kept outside the repository is found
 
     @property
-    def site_base_url(self) -> str:
-        """Folder URL of the feed: transcripts and chapters are published beside it."""
-        return urljoin(self.feed_url, "./")
+    def layout(self) -> Layout:
+        """Where the show's outputs live and are served (the one owner of paths and URLs)."""
+        return Layout(self.feed_url, self.media_base_url)
+
+    @property
+    def artwork_is_url(self) -> bool:
+        """False when ``artwork`` names an image file in the show folder."""
+        return is_url(self.artwork)
+
+
+def is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
 
 
 @dataclass(frozen=True)
@@ -217,20 +235,6 @@ class Output:
 
 
 @dataclass(frozen=True)
-class PublishedFile:
-    """A file the build writes next to feed.xml (transcript, chapters) and announces."""
-
-    path: str  # relative to the output folder, with forward slashes
-    mime: str
-    content: bytes
-    language: str | None = None
-    rel: str | None = None  # "captions" for timed transcripts
-
-    def url(self, show: Show) -> str:
-        return show.site_base_url + self.path
-
-
-@dataclass(frozen=True)
 class Episode:
     """One episode folder, loaded and checked."""
 
@@ -253,18 +257,50 @@ class Episode:
     transcript_files: tuple[Path, ...] = ()
     transcript_languages: tuple[str, ...] = ()  # declared in episode.toml, if any
     chapters_file: Path | None = None
-    # Filled in by later stages:
-    audio: AudioFacts | None = None
-    transcripts: tuple[Transcript, ...] = ()
-    chapters: tuple[Chapter, ...] = ()
-    published: tuple[PublishedFile, ...] = field(default=())
+    guid_is_permalink: bool = False  # as the source declares it (an imported feed may)
 
     @property
     def audio_is_url(self) -> bool:
-        return self.audio_file.startswith(("http://", "https://"))
+        return is_url(self.audio_file)
 
-    def enclosure_url(self, show: Show) -> str:
-        if self.audio_is_url:
-            return self.audio_file
-        # Apple wants ASCII URLs: spaces and accents in file names are percent-encoded.
-        return show.media_base_url + quote(Path(self.audio_file).name)
+
+#: where an episode's audio facts came from: probed in this build, read from
+#: feedpub.lock (the audio is not here), or declared by an import (not measured)
+Provenance = Literal["measured", "lock", "declared"]
+
+
+@dataclass(frozen=True)
+class MeasuredEpisode:
+    """Stage 2: an episode and the facts of its audio."""
+
+    episode: Episode
+    audio: AudioFacts
+    provenance: Provenance
+    media: "Output | None" = None  # the local audio file, when it is here to publish
+
+    @property
+    def slug(self) -> str:
+        return self.episode.slug
+
+
+@dataclass(frozen=True)
+class BuiltEpisode:
+    """Stage 3: a measured episode with everything produced for it."""
+
+    measured: MeasuredEpisode
+    enclosure_url: str
+    transcripts: tuple[Transcript, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    companions: tuple["Output", ...] = ()  # transcript and chapters files, feed order
+
+    @property
+    def episode(self) -> Episode:
+        return self.measured.episode
+
+    @property
+    def audio(self) -> AudioFacts:
+        return self.measured.audio
+
+    @property
+    def slug(self) -> str:
+        return self.measured.episode.slug

@@ -1,4 +1,11 @@
-"""Writing a build to disk: plan what changes, then apply it, feed.xml last.
+"""Publishing a build to a local directory: plan what changes, then apply it, feed last.
+
+The plan follows the build's outputs list (media and artwork, then companions and
+pages, then the feed), so a reader of the folder never sees a feed whose files are
+missing.  Outputs of the site root go to the folder; outputs of the media root go
+there only when the media URL lies under the feed's folder
+(:meth:`~feedpub.layout.Layout.media_in_site`, then into that subfolder) -- otherwise
+they are for ``feedpub publish`` only.
 
 The output folder holds a small manifest of the files feedpub wrote there,
 so that a transcript or an episode that was removed from the show also
@@ -7,30 +14,53 @@ disappears from the output, while files feedpub never wrote are left alone.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Literal
 
 from .errors import FeedpubError, Problem
-from .writefile import write_atomic
+from .layout import Layout
+from .model import Output
+from .writefile import copy_atomic, write_atomic
 
 MANIFEST = ".feedpub-files.json"
 
 
+@dataclass(frozen=True)
+class Step:
+    """One change: write an output (or the lock's bytes) to ``path``, or remove ``path``."""
+
+    action: Literal["write", "remove"]
+    path: Path
+    output: Output | None = None
+    data: bytes | None = None  # the lock, which is no published output
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.path}"
+
+
 @dataclass
 class Plan:
-    """What applying a build would do; empty when the output is up to date."""
+    """What applying a build would do, in order; empty when the output is up to date."""
 
-    write: dict[Path, bytes] = field(default_factory=dict)  # feed.xml last
-    remove: list[Path] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     manifest: tuple[Path, bytes] | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.write or self.remove)
+        return bool(self.steps)
+
+    @property
+    def write(self) -> list[Path]:
+        return [s.path for s in self.steps if s.action == "write"]
+
+    @property
+    def remove(self) -> list[Path]:
+        return [s.path for s in self.steps if s.action == "remove"]
 
     def changes(self) -> list[str]:
-        return [f"write {p}" for p in self.write] + [f"remove {p}" for p in self.remove]
+        return [str(s) for s in self.steps]
 
 
 def read_manifest(output: Path) -> list[str]:
@@ -41,47 +71,110 @@ def read_manifest(output: Path) -> list[str]:
     return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
 
-def plan(files: dict[str, bytes], output: Path, extra: dict[Path, bytes]) -> Plan:
-    """Compare wanted files (relative to ``output``, feed.xml last) and ``extra`` files
-    (absolute, e.g. feedpub.lock) with what is on disk."""
+def local_path(out: Output, layout: Layout) -> str | None:
+    """Where ``out`` goes in a local output folder (relative), or None if it does not."""
+    if out.root == "site":
+        return out.path
+    media = layout.media_in_site()
+    return None if media is None else media + out.path
+
+
+def plan(outputs: list[Output], layout: Layout, output: Path,
+         lock: tuple[Path, bytes] | None) -> Plan:
+    """Compare the build's ``outputs`` (feed last) and the lock file with what is on disk."""
     result = Plan()
-    for path, data in [*((output / rel, data) for rel, data in files.items()), *extra.items()]:
-        if not same_content(path, data):
-            result.write[path] = data
-    wanted = set(files)
+    wanted: dict[str, Output] = {}
+    for out in outputs:
+        rel = local_path(out, layout)
+        if rel is not None:
+            wanted[rel] = out
+    feed = [rel for rel, out in wanted.items() if out.kind == "feed"]
+    for rel, out in wanted.items():
+        if out.kind == "feed":
+            continue
+        if not same_output(output / rel, out):
+            result.steps.append(Step("write", output / rel, out))
+    # The lock goes after the companions and before the feed: then every episode a
+    # written feed has ever promised is recorded (its guid, its audio's hash), so a
+    # crash between the two cannot let a published episode lose its guard.  The other
+    # order could leave a feed out whose episode the lock does not know: its guid could
+    # then change, or its folder vanish, unnoticed.  A lock ahead of the feed only
+    # guards an episode a little early.
+    if lock is not None and not same_bytes(lock[0], lock[1]):
+        result.steps.append(Step("write", lock[0], data=lock[1]))
+    for rel in feed:
+        if not same_output(output / rel, wanted[rel]):
+            result.steps.append(Step("write", output / rel, wanted[rel]))
+    # Leftovers go after the feed: the old feed may still point at them until then.
     for rel in read_manifest(output):
         target = (output / rel).resolve()
         if rel not in wanted and target.is_relative_to(output.resolve()) and target.is_file():
-            result.remove.append(output / rel)
-    manifest = (json.dumps(sorted(files), indent=0) + "\n").encode("utf-8")
-    if not same_content(output / MANIFEST, manifest):
+            result.steps.append(Step("remove", output / rel))
+    manifest = (json.dumps(sorted(wanted), indent=0) + "\n").encode("utf-8")
+    if not same_bytes(output / MANIFEST, manifest):
         result.manifest = (output / MANIFEST, manifest)
     return result
 
 
-def same_content(path: Path, data: bytes) -> bool:
+def same_bytes(path: Path, data: bytes) -> bool:
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
 
 
-def apply(p: Plan) -> None:
-    """Write (each file atomically, in order), then remove leftovers, then the manifest."""
-    steps = [*p.write.items(), *([p.manifest] if p.manifest else [])]
-    for path, data in steps[: len(p.write)]:
-        guarded(write_atomic, path, data)
-    for path in p.remove:
-        guarded(os.unlink, path)
-    for path, data in steps[len(p.write):]:
-        guarded(write_atomic, path, data)
-
-
-def guarded(action, path: Path, *args: object) -> None:  # type: ignore[no-untyped-def]
+def same_output(path: Path, out: Output) -> bool:
+    if out.content is not None:
+        return same_bytes(path, out.content)
     try:
-        action(path, *args)
-    except FileNotFoundError:
-        pass
+        if path.stat().st_size != out.size:
+            return False
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return False
+    return digest.hexdigest() == out.sha256
+
+
+class LocalDirectory:
+    """The target of a local publish: atomic writes, clear errors.  Subclass to observe."""
+
+    def put(self, path: Path, out: Output) -> None:
+        content, source = out.content, out.source
+        if content is not None:
+            guarded(path, lambda: write_atomic(path, content))
+        else:
+            assert source is not None, out.path
+            guarded(path, lambda: copy_atomic(source, path))
+
+    def put_bytes(self, path: Path, data: bytes) -> None:
+        guarded(path, lambda: write_atomic(path, data))
+
+    def remove(self, path: Path) -> None:
+        guarded(path, lambda: path.unlink(missing_ok=True))
+
+
+def apply(p: Plan, target: LocalDirectory | None = None) -> None:
+    """Apply the steps in their order (each write atomic), then write the manifest."""
+    target = target or LocalDirectory()
+    for step in p.steps:
+        if step.action == "remove":
+            target.remove(step.path)
+        elif step.output is not None:
+            target.put(step.path, step.output)
+        else:
+            assert step.data is not None
+            target.put_bytes(step.path, step.data)
+    if p.manifest:
+        target.put_bytes(*p.manifest)
+
+
+def guarded(path: Path, action: Callable[[], object]) -> None:
+    """Run a file action; an OSError becomes a clear error naming the file."""
+    try:
+        action()
     except OSError as exc:
         raise FeedpubError(Problem(path, f"cannot write: {exc.strerror}",
                                    hint="check the output folder's permissions and free space")

@@ -17,9 +17,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError, Problem
-from .model import AudioFacts, Chapter
-from .writefile import write_atomic
+from ..errors import ConfigError, Problem
+from ..model import AudioFacts, Chapter
 
 LOCK_NAME = "feedpub.lock"
 VERSION = 1

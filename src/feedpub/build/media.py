@@ -1,16 +1,19 @@
-"""Where an episode's audio is, and fetching remote audio once to measure it."""
+"""Where an episode's audio and the show's artwork are, and fetching remote audio once
+to measure it."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 import requests
 
-from .audio import probe
-from .errors import AudioError, Problem
-from .model import AudioFacts, Episode, Show
+from ..audio import probe
+from ..errors import AudioError, ConfigError, Problem
+from ..model import AudioFacts, Episode, Output, Show
+from ..spec import mime_for
 
 TIMEOUT = 30
 
@@ -53,3 +56,22 @@ def fetch_for_probe(url: str, source: Path) -> AudioFacts:
                               for p in err.problems]) from None
     finally:
         os.unlink(tmp)
+
+
+def artwork_output(show: Show) -> Output | None:
+    """The show's cover as an output of the site root when ``artwork`` names a local file
+    (then the feed points at its published URL); None when it is already a URL."""
+    if show.artwork_is_url:
+        return None
+    path = show.root / show.artwork
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(Problem(show.root / "podcast.toml",
+                                  f"artwork {show.artwork!r}: cannot read: {exc.strerror}")
+                          ) from None
+    layout = show.layout
+    rel = layout.artwork(path.name)
+    return Output("artwork", rel, layout.url(rel),
+                  mime_for(path.name), len(data),
+                  hashlib.sha256(data).hexdigest(), "media", source=path)

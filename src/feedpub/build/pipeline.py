@@ -1,0 +1,103 @@
+"""``feedpub build``: podcast.toml + episodes/ -> the ordered list of outputs.
+
+The pipeline reads like the product: read, measure audio, guard identities,
+make companions, render the feed, check it.  Nothing is written here: the
+result's outputs list is what a local write (:mod:`feedpub.output`) or
+``feedpub publish`` applies, in its order -- media and artwork, then
+transcripts and chapters, then the feed last -- so a failed build leaves the
+previous feed exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..companions import build_companions
+from ..config import load_show
+from ..episodes import episode_folders, load_episodes
+from ..errors import FeedpubError, Problem
+from ..feed import render_feed
+from ..model import BuiltEpisode, Output, Show
+from ..output import LocalDirectory, Plan, apply, plan
+from ..spec import FEED_MIME
+from ..validate import Finding, validate_bytes
+from .checks import check_enclosures, check_identities, check_show_guid
+from .lock import Entry, Lock, load_lock
+from .media import artwork_output
+from .probe import Progress, probe_all
+
+
+class BuildError(FeedpubError):
+    """The show has problems; nothing was written."""
+
+
+@dataclass
+class BuildResult:
+    show: Show
+    episodes: list[BuiltEpisode]
+    outputs: list[Output]  # in the order they must be published: the feed last
+    lock: Lock
+    warnings: list[Finding] = field(default_factory=list)  # from the offline feed rules
+
+    @property
+    def feed(self) -> bytes:
+        return self.outputs[-1].read()
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) -> BuildResult:
+    """Run every stage in memory; raise BuildError with all problems found."""
+    try:
+        show = load_show(root)
+        lock = load_lock(root)
+        artwork = artwork_output(show)
+    except FeedpubError as err:
+        raise type(err)([p.relative_to(root) for p in err.problems]) from None
+    episodes, problems = load_episodes(show)
+    if not episodes and not problems:
+        raise BuildError(Problem(show.episodes_dir, "the show has no episodes",
+                                 hint='create one with: feedpub new "Title"'))
+    present = {folder.name for folder in episode_folders(show)}
+    problems += check_show_guid(show, lock, update_lock)
+    problems += check_identities(episodes, present, lock, update_lock)
+    measured, audio_problems = probe_all(show, episodes, lock, update_lock, progress)
+    problems += audio_problems
+    built = [build_companions(show, m, problems) for m in measured]
+    problems += check_enclosures(built)
+    if problems:
+        raise BuildError([p.relative_to(root) for p in problems])
+    layout = show.layout
+    feed = render_feed(show, built, artwork.url if artwork else show.artwork)
+    findings = validate_bytes(feed, source=layout.feed())
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise BuildError([Problem(f"{layout.feed()} (not written)",
+                                  f"[{f.rule}] {f.message}", f.line, hint=f.hint)
+                          for f in errors])
+    outputs = [*(m.media for m in measured if m.media), *([artwork] if artwork else []),
+               *sorted((o for b in built for o in b.companions), key=lambda o: o.path),
+               Output.of_bytes("feed", layout.feed(), show.feed_url, FEED_MIME,
+                               feed, "feed")]
+    new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio) for b in built},
+                    podcast_guid=show.podcast_guid)
+    return BuildResult(show, built, outputs, new_lock,
+                       [f for f in findings if f.severity == "warning"])
+
+
+def plan_outputs(result: BuildResult, output: Path) -> Plan:
+    """What writing this build to ``output`` would change (``build --check`` prints it)."""
+    return plan(result.outputs, result.show.layout, output,
+                (result.lock.path, result.lock.to_json().encode("utf-8")))
+
+
+def write_outputs(result: BuildResult, output: Path,
+                  target: LocalDirectory | None = None) -> Plan:
+    """Publish the build to the local folder ``output``: what changed, in the outputs'
+    order (the feed last), each file atomically; return what was done."""
+    todo = plan_outputs(result, output)
+    apply(todo, target)
+    return todo

@@ -1,0 +1,84 @@
+"""Stage 2 of a build: the facts of every episode's audio, and where they came from."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from ..audio import probe
+from ..dates import clock_text
+from ..errors import AudioError, FeedpubError, Problem
+from ..model import AudioFacts, Episode, MeasuredEpisode, Output, Provenance, Show
+from .lock import Lock
+from .media import fetch_for_probe, local_audio_path
+
+Progress = Callable[[str], None]
+
+
+def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool,
+              progress: Progress) -> tuple[list[MeasuredEpisode], list[Problem]]:
+    """Audio facts for every episode, measured in parallel (hashing is I/O bound)."""
+    def one(ep: Episode) -> MeasuredEpisode:
+        # A renamed folder that kept its guid keeps its recorded audio too.
+        entry = lock.entries.get(ep.slug) or lock.by_guid(ep.guid)
+        recorded = entry.audio if entry and entry.audio and entry.audio.file == ep.audio_file \
+            else None
+        return measure(show, ep, recorded, update_lock)
+
+    problems: list[Problem] = []
+    done: list[MeasuredEpisode] = []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [(ep, pool.submit(one, ep)) for ep in episodes]
+        for n, (ep, future) in enumerate(futures, start=1):
+            try:
+                measured = future.result()
+            except FeedpubError as err:
+                problems.extend(err.problems)
+                continue
+            facts = measured.audio
+            progress(f"audio {n}/{len(episodes)}: {ep.slug} "
+                     f"({clock_text(facts.duration)}, {facts.size:,} bytes)")
+            declared = ep.declared_duration
+            if declared and not declared.accepts(facts.duration):
+                problems.append(Problem(
+                    ep.folder / "episode.toml",
+                    f"duration {declared.text!r} does not match the audio "
+                    f"({clock_text(facts.duration)}, {facts.duration:.1f} s in {facts.file})",
+                    expected=f"{clock_text(declared.low)}–{clock_text(int(declared.high))}"))
+            done.append(measured)
+    return done, problems
+
+
+def measure(show: Show, ep: Episode, recorded: AudioFacts | None,
+            update_lock: bool) -> MeasuredEpisode:
+    """Measure the file if it is here, else trust the lock; a changed file is an error."""
+    path = local_audio_path(show, ep)
+    if path is not None and path.exists():
+        facts = replace(probe(path), file=ep.audio_file)  # the name as episode.toml says it
+        if recorded and recorded.sha256 != facts.sha256 and not update_lock:
+            raise AudioError(Problem(
+                path, "audio changed since it was recorded in feedpub.lock "
+                f"(size {recorded.size:,} -> {facts.size:,} bytes)",
+                hint="if the new audio is intended, run 'feedpub build --update-lock'"))
+        return MeasuredEpisode(ep, facts, "measured", media_output(show, path, facts))
+    if recorded:
+        return MeasuredEpisode(ep, recorded, "lock")
+    if ep.audio_is_url:
+        facts = replace(fetch_for_probe(ep.audio_file, ep.folder / "episode.toml"),
+                        file=ep.audio_file)
+        return MeasuredEpisode(ep, facts, "measured")
+    where = path or ep.folder / ep.audio_file
+    raise AudioError(Problem(where, "audio file not found, and feedpub.lock has no record of it",
+                             hint="build once where the audio is present and commit feedpub.lock"))
+
+
+def media_output(show: Show, path: Path, facts: AudioFacts) -> Output:
+    """The local audio file as an output of the media root (its bytes stay on disk)."""
+    layout = show.layout
+    return Output("media", layout.media(facts.file), layout.media_url(facts.file), facts.mime,
+                  facts.size, facts.sha256, "media", root="media", source=path)
+
+
+__all__ = ["Progress", "Provenance", "probe_all", "measure", "media_output"]

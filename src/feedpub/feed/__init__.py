@@ -1,0 +1,10 @@
+"""The feed writer: the built model -> feed.xml bytes.
+
+``render`` drives feedgen (and is the only module that does); ``ext_itunes`` and
+``ext_podcast`` write the namespaced elements, mirroring the validator's
+``rules_apple`` and ``rules_podcast``.
+"""
+
+from .render import ordered, render_feed
+
+__all__ = ["ordered", "render_feed"]

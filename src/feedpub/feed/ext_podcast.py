@@ -1,0 +1,42 @@
+"""The ``podcast:`` elements (Podcasting 2.0 namespace) of the channel and each item."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ..model import BuiltEpisode, Person, Show
+from .xml import PODCAST, sub
+
+
+def add_person(parent: etree._Element, person: Person) -> None:
+    sub(parent, PODCAST, "person", person.name, role=person.role, group=person.group,
+        href=person.href, img=person.img)
+
+
+def channel(parent: etree._Element, show: Show) -> None:
+    sub(parent, PODCAST, "guid", show.podcast_guid)
+    sub(parent, PODCAST, "locked", "yes" if show.locked else "no", owner=show.locked_owner)
+    sub(parent, PODCAST, "medium", show.medium)
+    for fund in show.funding:
+        sub(parent, PODCAST, "funding", fund.text, url=fund.url)
+    for person in show.persons:
+        add_person(parent, person)
+
+
+def numbering(parent: etree._Element, built: BuiltEpisode, kind: str) -> None:
+    """``podcast:season`` or ``podcast:episode``."""
+    value = built.episode.season if kind == "season" else built.episode.number
+    if value is not None:
+        sub(parent, PODCAST, kind, str(value))
+
+
+def item(parent: etree._Element, built: BuiltEpisode) -> None:
+    """Companion files (from the build's outputs, URLs from the layout), then people."""
+    for out in built.companions:
+        if out.kind == "chapters":
+            sub(parent, PODCAST, "chapters", url=out.url, type=out.mime)
+        else:
+            sub(parent, PODCAST, "transcript", url=out.url, type=out.mime,
+                language=out.language, rel=out.rel)
+    for speaker in built.episode.speakers:
+        add_person(parent, speaker)
