@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import DeclaredDuration
 from .spec import DECLARED_DURATION_TOLERANCE
+from .timecode import CLOCK, MAX_SECONDS, clock_seconds
 
 DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
 WORDS = re.compile(
     r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*(?:min|mn|m)?)?\s*(?:(?P<s>\d+)\s*s)?$",
     re.IGNORECASE,
@@ -95,16 +95,15 @@ def parse_duration(value: object) -> DeclaredDuration:
     text = str(value).strip()
     if isinstance(value, (int, float)) or re.fullmatch(r"\d+(\.\d+)?", text):
         seconds = float(text)
-        if not 0 < seconds < 1e7:  # also refuses inf and nan
+        if not 0 < seconds < MAX_SECONDS:  # also refuses inf and nan
             raise DateProblem(f"{text!r} is not a plausible number of seconds")
         return DeclaredDuration(text, max(0.0, seconds - TOLERANCE), seconds + TOLERANCE)
     clock = CLOCK.match(text)
-    if clock:
-        hours, minutes, secs = (int(g or 0) for g in clock.groups())
-        if secs >= 60 or (clock.group(1) is not None and minutes >= 60):
+    if clock and clock.group(4) is None:  # whole seconds: a fraction is no declared duration
+        at = clock_seconds(clock)
+        if at is None:
             raise DateProblem(f"{text!r} is not a valid clock time")
-        seconds = hours * 3600 + minutes * 60 + secs
-        return DeclaredDuration(text, max(0.0, seconds - TOLERANCE), seconds + TOLERANCE)
+        return DeclaredDuration(text, max(0.0, at - TOLERANCE), at + TOLERANCE)
     words = WORDS.match(text)
     if text and words and any(words.group(k) for k in "hms"):
         h, m, s = (int(words.group(k) or 0) for k in "hms")
@@ -115,10 +114,3 @@ def parse_duration(value: object) -> DeclaredDuration:
             return DeclaredDuration(text, max(0.0, seconds - TOLERANCE), seconds + TOLERANCE)
         return DeclaredDuration(text, float(seconds), seconds + step - 1e-6)
     raise DateProblem(f"{text!r} is not a duration")
-
-
-def clock_text(seconds: float) -> str:
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import json.decoder
 import json.scanner
 from pathlib import Path
@@ -57,14 +56,3 @@ def loads(text: str, path: Path | str | None) -> tuple[Any, Problem | None]:
 
 def line_of(obj: object) -> int | None:
     return obj.line if isinstance(obj, LinedDict) else None
-
-
-#: a time beyond this (about 115 days) is a typo, not an episode
-MAX_SECONDS = 1e7
-
-
-def is_number(value: object) -> bool:
-    """A usable number of seconds: not a bool (a bool is an int to Python), not NaN or
-    Infinity (Python's json accepts them), not absurdly large."""
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value) and abs(value) < MAX_SECONDS)

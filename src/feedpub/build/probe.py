@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..audio import probe
-from ..dates import clock_text
 from ..errors import AudioError, FeedpubError, Problem
 from ..model import AudioFacts, Episode, MeasuredEpisode, Output, Provenance, Show
+from ..timecode import rounded_clock as clock_text
 from .lock import Lock
 from .media import fetch_for_probe, local_audio_path
 

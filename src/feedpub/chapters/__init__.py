@@ -16,14 +16,13 @@ from ..errors import Problem, TranscriptError
 from ..model import Chapter
 from ..tomlsrc import load as load_toml
 from . import jsonfmt, tomlfmt
-from .checks import DURATION_TOLERANCE, check
+from .checks import check
 from .embedded import from_audio, from_parsed
 from .jsonfmt import JSON_MIME, JSON_VERSION
 from .jsonfmt import write as write_json
-from .tomlfmt import parse_time
 
-__all__ = ["DURATION_TOLERANCE", "FILE_NAMES", "JSON_MIME", "JSON_VERSION", "READERS", "check",
-           "from_audio", "from_parsed", "load", "parse_time", "read", "write_json"]
+__all__ = ["FILE_NAMES", "JSON_MIME", "JSON_VERSION", "READERS", "check",
+           "from_audio", "from_parsed", "load", "read", "write_json"]
 
 FILE_NAMES = ("chapters.toml", "chapters.json")
 

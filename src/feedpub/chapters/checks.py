@@ -7,11 +7,8 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..model import Chapter
-from ..transcripts.checks import ms
-from ..transcripts.timefmt import exact_clock
-
-#: as for transcripts: probed durations of some files are estimates
-DURATION_TOLERANCE = 0.5
+from ..spec import CUE_END_TOLERANCE
+from ..timecode import exact_clock, ms
 
 
 def check(chapters: Sequence[Chapter], duration: float | None,
@@ -38,7 +35,7 @@ def check(chapters: Sequence[Chapter], duration: float | None,
             problems.append(Problem(source, f"chapter {n} starts at {at}, after the end of "
                                     f"the audio ({exact_clock(duration)})", ch.line))
         elif (duration is not None and ch.end is not None
-              and ch.end > duration + DURATION_TOLERANCE):
+              and ch.end > duration + CUE_END_TOLERANCE):
             problems.append(Problem(source, f"chapter {n} ends at {exact_clock(ch.end)}, after "
                                     f"the end of the audio ({exact_clock(duration)})", ch.line))
         previous = ch

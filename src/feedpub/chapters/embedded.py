@@ -8,8 +8,7 @@ from typing import Any
 
 from ..errors import AudioError, Problem
 from ..model import Chapter
-from ..transcripts.timefmt import milliseconds
-from .tomlfmt import parse_time
+from ..timecode import milliseconds, parse_time
 
 
 def from_audio(path: Path) -> tuple[Chapter, ...]:

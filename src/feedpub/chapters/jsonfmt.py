@@ -10,7 +10,7 @@ from typing import Any
 from .. import jsonpos
 from ..errors import Problem, TranscriptError
 from ..model import Chapter
-from ..transcripts.timefmt import milliseconds
+from ..timecode import is_seconds, milliseconds
 
 JSON_MIME = "application/json+chapters"
 JSON_VERSION = "1.2.0"
@@ -54,7 +54,7 @@ def json_chapter(path: Path, item: Any, n: int, problems: list[Problem]) -> Chap
         if value is None and key == "startTime":
             problems.append(Problem(path, f"chapter {n}: startTime is missing", line,
                                     expected="seconds as a number"))
-        elif value is not None and (not jsonpos.is_number(value) or value < 0):
+        elif value is not None and (not is_seconds(value) or value < 0):
             problems.append(Problem(path, f"chapter {n}: {key} must be a number of seconds, "
                                     f"not {json.dumps(value, ensure_ascii=False)}", line,
                                     expected="seconds as a number"))

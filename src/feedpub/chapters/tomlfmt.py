@@ -6,35 +6,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .. import jsonpos
 from ..errors import Problem, TranscriptError
 from ..model import Chapter
+from ..timecode import parse_time
 from ..tomlsrc import TomlSource, parse
 
 TOML_KEYS = {"start", "title", "end", "url", "img", "toc"}
-CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?$")
 TOML_HEADER = re.compile(r"^\s*\[\[\s*chapters\s*\]\]\s*(?:#.*)?$")
-SECONDS = re.compile(r"^\d+(?:\.\d+)?$")
 TIME_EXPECTED = 'seconds (12.5) or a clock time ("1:02:03.5")'
-
-
-def parse_time(value: Any) -> float | None:
-    """Seconds from a TOML number or a ``[H:]MM:SS[.mmm]`` string; None if malformed."""
-    if jsonpos.is_number(value):
-        return float(value) if value >= 0 else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if SECONDS.match(text):
-        seconds = float(text)
-        return seconds if seconds < jsonpos.MAX_SECONDS else None
-    match = CLOCK.match(text)
-    if not match:
-        return None
-    hours, minutes, secs, frac = match.groups()
-    if int(secs) > 59 or (hours is not None and int(minutes) > 59):
-        return None
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(secs) + float(f"0.{frac or 0}")
 
 
 def read(text: str, path: Path) -> tuple[Chapter, ...]:

@@ -13,8 +13,8 @@ from pathlib import Path
 from ..errors import Problem
 from ..model import Transcript
 from ..spec import CUE_END_TOLERANCE
+from ..timecode import ms, stamp
 from . import jsonfmt, vtt
-from .timefmt import stamp
 
 #: how far past the probed duration a cue may end: durations of VBR files
 #: without a Xing header are estimates, and a cue ending on the last word
@@ -32,12 +32,6 @@ def unit(source: Path | None) -> str:
     """What the format calls one entry, so messages use the podcaster's word."""
     suffix = source.suffix.lower() if source else ""
     return {".json": "segment", ".txt": "turn"}.get(suffix, "cue")
-
-
-def ms(seconds: float) -> int:
-    """Whole milliseconds: times are compared at the precision SRT and VTT can store, so
-    float noise (0.30000000000000004 against 0.3) is never an overlap."""
-    return round(seconds * 1000)
 
 
 def check_timings(transcript: Transcript, duration: float | None) -> list[Problem]:

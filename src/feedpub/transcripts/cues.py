@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..model import Segment
+from ..timecode import parse_stamp
 
 TIMING = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s+.*)?$")
 
@@ -39,19 +40,6 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
-def parse_time(text: str, pattern: re.Pattern[str]) -> float | None:
-    """Seconds (exact to the millisecond) from a timestamp matching ``pattern``, else None.
-
-    ``pattern`` has groups hours (optional), minutes, seconds, milliseconds.
-    """
-    match = pattern.match(text)
-    if not match:
-        return None
-    hours, minutes, secs, ms = match.groups()
-    total = ((int(hours or 0) * 60 + int(minutes)) * 60 + int(secs)) * 1000 + int(ms)
-    return total / 1000
-
-
 def parse_timing(line: str, number: int, cue: int, path: Path, pattern: re.Pattern[str],
                  expected: str, problems: list[Problem]) -> tuple[float, float] | None:
     """The (start, end) of a timing line, or None after recording what is wrong with it."""
@@ -62,7 +50,7 @@ def parse_timing(line: str, number: int, cue: int, path: Path, pattern: re.Patte
         return None
     times = []
     for raw in match.groups():
-        seconds = parse_time(raw, pattern)
+        seconds = parse_stamp(raw, pattern)
         if seconds is None:
             problems.append(Problem(path, f"cue {cue}: malformed timestamp {raw!r}", number,
                                     expected=expected))

@@ -6,7 +6,7 @@ from html import escape
 
 from ..model import Transcript
 from .registry import Writer
-from .timefmt import clock
+from ..timecode import clock
 
 
 def write(transcript: Transcript, title: str = "") -> str:

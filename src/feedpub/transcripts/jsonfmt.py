@@ -14,8 +14,8 @@ from typing import Any
 from .. import jsonpos
 from ..errors import Problem, TranscriptError
 from ..model import Segment, Transcript
+from ..timecode import is_seconds, milliseconds
 from .registry import Writer
-from .timefmt import milliseconds
 
 VERSION = "1.0.0"
 SHAPE = '{"version": "1.0.0", "segments": [...]}'
@@ -57,11 +57,11 @@ def read_segment(item: Any, n: int, path: Path, problems: list[Problem]) -> Segm
     if start is None:
         problems.append(Problem(path, f"segment {n}: startTime is missing", line,
                                 expected="seconds as a number, e.g. 12.5"))
-    elif not jsonpos.is_number(start) or start < 0:
+    elif not is_seconds(start) or start < 0:
         problems.append(Problem(path, f"segment {n}: startTime must be a number of seconds, "
                                 f"not {json.dumps(start, ensure_ascii=False)}", line,
                                 expected="seconds as a number, e.g. 12.5"))
-    if end is not None and (not jsonpos.is_number(end) or end < 0):
+    if end is not None and (not is_seconds(end) or end < 0):
         problems.append(Problem(path, f"segment {n}: endTime must be a number of seconds, "
                                 f"not {json.dumps(end, ensure_ascii=False)}", line,
                                 expected="seconds as a number, e.g. 12.5"))

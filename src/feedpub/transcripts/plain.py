@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Transcript
 from .registry import Writer
-from .timefmt import clock
+from ..timecode import clock
 
 
 def write(transcript: Transcript, title: str = "") -> str:

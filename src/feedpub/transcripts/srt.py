@@ -15,12 +15,10 @@ from pathlib import Path
 
 from ..errors import Problem, TranscriptError
 from ..model import Segment, Transcript
+from ..timecode import SRT_STAMP, stamp
 from .cues import add_cue, blocks, clean_lines, parse_timing, payload
 from .registry import Writer
-from .timefmt import stamp
 
-#: hours optional and "." tolerated for ",": both are common in files found in the wild
-TIME = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)[,.](\d{3})$")
 EXPECTED = "HH:MM:SS,mmm"
 
 #: a speaker label: up to four words, no sentence punctuation, not starting lower-case
@@ -59,7 +57,7 @@ def read(text: str, path: Path) -> list[Segment]:
                                     expected=f"{EXPECTED} --> {EXPECTED}"))
             continue
         line_no = block.first + timing_at
-        times = parse_timing(lines[timing_at], line_no, cue, path, TIME, EXPECTED, problems)
+        times = parse_timing(lines[timing_at], line_no, cue, path, SRT_STAMP, EXPECTED, problems)
         body = [FORMAT_TAG.sub("", line) for line in lines[timing_at + 1:]]
         if body:
             labelled = split_speaker(body[0].strip())

@@ -12,11 +12,10 @@ from pathlib import Path
 
 from ..errors import Problem, TranscriptError
 from ..model import Segment, Transcript
+from ..timecode import VTT_STAMP, stamp
 from .cues import Block, add_cue, blocks, clean_lines, lines_of, parse_timing, payload
 from .registry import Writer
-from .timefmt import stamp
 
-TIME = re.compile(r"^(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})$")
 EXPECTED = "HH:MM:SS.mmm"
 HEADER = re.compile(r"^WEBVTT(?:[ \t].*)?$")
 VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
@@ -73,7 +72,7 @@ def read(text: str, path: Path) -> list[Segment]:
                                     expected=f"{EXPECTED} --> {EXPECTED}"))
             continue
         line_no = block.first + timing_at
-        times = parse_timing(lines[timing_at], line_no, cue, path, TIME, EXPECTED, problems)
+        times = parse_timing(lines[timing_at], line_no, cue, path, VTT_STAMP, EXPECTED, problems)
         speaker, content = cue_text(lines[timing_at + 1:])
         add_cue(segments, problems, path, cue, line_no, times, speaker, content)
     if problems:

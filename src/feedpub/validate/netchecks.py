@@ -22,11 +22,12 @@ from requests.structures import CaseInsensitiveDict
 
 from ..errors import FeedpubError, Problem
 from ..model import Segment
+from ..timecode import itunes_seconds
 from ..transcripts.checks import DURATION_TOLERANCE
 from .data import CHAPTERS_TYPE, PODCAST_NS_ALIASES
 from .findings import Collector, Finding
 from .network import Hops, NetOptions, Where, base_type, follow, read_body
-from .values import ascii_int, duration_seconds, url_extension
+from .values import ascii_int, url_extension
 from .view import IT, PC, Node
 
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
@@ -79,7 +80,7 @@ def collect_targets(root: etree._Element) -> list[Target]:
         add(Target("artwork", img.get("href"), img.sourceline))
     for el in ch.all("item"):
         item = Node(el, alias)
-        seconds = duration_seconds(item.text(IT + "duration") or "")
+        seconds = itunes_seconds(item.text(IT + "duration") or "")
         for enc in item.all("enclosure")[:1]:
             length = enc.get("length") or ""
             add(Target("media", enc.get("url") or "", enc.sourceline, enc.get("type"),

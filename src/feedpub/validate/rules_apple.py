@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 
+from ..timecode import itunes_seconds
 from .data import APPLE_CATEGORIES, OBSOLETE_CATEGORIES
 from .findings import Collector
-from .values import (duration_seconds, is_absolute_url, is_email, is_positive_int,
-                     language_problem, title_has_number, url_extension)
+from .values import (is_absolute_url, is_email, is_positive_int, language_problem,
+                     title_has_number, url_extension)
 from .view import IT, Context, Element, Node, element_text
 
 SHORT_LIMIT = 255
@@ -243,7 +244,7 @@ def check_item(item: Node, ctx: Context) -> None:
 
 
 def _duration(el: Element, text: str, out: Collector) -> None:
-    seconds = duration_seconds(text)
+    seconds = itunes_seconds(text)
     if seconds is None:
         out.error("itunes-duration", f"itunes:duration {text!r} is not seconds or "
                   "[HH:]MM:SS", el, "write whole seconds, e.g. 2712")

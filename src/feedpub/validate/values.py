@@ -158,19 +158,6 @@ def is_uuid(value: str) -> bool:
     return _UUID.fullmatch(value) is not None
 
 
-_DURATION = re.compile(r"\d+(:[0-5]\d(:[0-5]\d)?)?")
-
-
-def duration_seconds(text: str) -> int | None:
-    """Seconds of an itunes:duration in one of Apple's formats, or None if malformed."""
-    if _DURATION.fullmatch(text) is None:
-        return None
-    total = 0
-    for part in text.split(":"):
-        total = total * 60 + int(part)
-    return total
-
-
 def ascii_int(text: str | None) -> int | None:
     """The value of a plain ASCII digit string, else None ("²".isdigit() is True, but
     int("²") raises)."""
