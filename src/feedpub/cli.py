@@ -1,29 +1,59 @@
 """Command line: thin click commands over the library API.
 
-Only this module prints.  Every command maps :class:`FeedpubError` to an
-exit code in one place (:func:`main`).
+Only this module prints.  Commands raise; :class:`Boundary` (the group's
+``invoke``) is the one place where errors become messages and exit codes:
+each :class:`FeedpubError` class has its ``exit_code``, an interrupt is 130 and
+anything else is a bug of ours (:attr:`ExitCode.INTERNAL`).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__
-from .errors import ExitCode, FeedpubError
+from .errors import ExitCode, Failed, FeedpubError, Problem, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+INTERNAL = "this is a bug, run with --traceback and report it"
 
 
-def fail(err: FeedpubError) -> None:
+def print_problems(err: FeedpubError) -> None:
     for problem in err.problems:
-        click.echo(f"feedpub: error: {problem}", err=True)
-    sys.exit(int(err.exit_code))
+        click.echo(f"feedpub: {problem.severity}: {problem}", err=True)
 
 
-@click.group(context_settings=CONTEXT)
+def fail(err: FeedpubError) -> NoReturn:
+    """Hand ``err`` to the boundary (for commands that catch it to add context)."""
+    raise err
+
+
+class Boundary(click.Group):
+    """The one place where errors become messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FeedpubError as err:
+            print_problems(err)
+            code = err.exit_code
+        except KeyboardInterrupt:
+            click.echo("feedpub: interrupted", err=True)
+            code = ExitCode.INTERRUPTED
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise  # click's own: --help, usage errors
+        except Exception as err:  # a bug of ours: say so briefly unless asked for details
+            if ctx.params.get("traceback"):
+                raise
+            click.echo(f"feedpub: internal error: {err!r}; {INTERNAL}", err=True)
+            code = ExitCode.INTERNAL
+        raise click.exceptions.Exit(int(code))
+
+
+@click.group(cls=Boundary, context_settings=CONTEXT)
 @click.version_option(__version__, "--version")
 @click.option("--traceback", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
 @click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path),
@@ -70,22 +100,19 @@ def build(ctx: click.Context, output: Path | None, check: bool, update_lock: boo
 
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
-    try:
-        result = run_build(root, update_lock=update_lock, progress=progress_printer(not quiet))
-        for warning in result.warnings:
-            click.echo(f"feedpub: warning: {warning}", err=True)
-        if check:
-            todo = plan_outputs(result, output)
-            for change in todo.changes():
-                click.echo(f"out of date: {change}")
-            if todo:
-                click.echo("run 'feedpub build' and commit the result", err=True)
-                sys.exit(int(ExitCode.CONTENT))
-            click.echo("feed is up to date")
-            return
-        done = write_outputs(result, output)
-    except FeedpubError as err:
-        fail(err)
+    result = run_build(root, update_lock=update_lock, progress=progress_printer(not quiet))
+    for warning in result.warnings:
+        click.echo(f"feedpub: {warning.severity}: {warning}", err=True)
+    if check:
+        todo = plan_outputs(result, output)
+        for change in todo.changes():
+            click.echo(f"out of date: {change}")
+        if todo:
+            click.echo("run 'feedpub build' and commit the result", err=True)
+            raise Failed()
+        click.echo("feed is up to date")
+        return
+    done = write_outputs(result, output)
     click.echo(f"{output / result.outputs[-1].path}: {len(result.episodes)} episodes, "
                f"{len(done.write)} files written, {len(done.remove)} removed")
 
@@ -183,26 +210,20 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
         if not Path(feed).is_file() and (root / "podcast.toml").is_file():
             build_root = root  # nothing built yet: check what a build would write
         elif not Path(feed).is_file():
-            click.echo(f"feedpub: error: {feed} does not exist\n"
-                       "  hint: run 'feedpub build' first, or name a feed file or URL", err=True)
-            sys.exit(int(ExitCode.USAGE))
+            raise UsageError(Problem(None, f"{feed} does not exist",
+                                     hint="run 'feedpub build' first, or name a feed file or URL"))
     elif not is_url(feed) and not Path(feed).is_file():
-        click.echo(f"feedpub: error: {feed}: no such file (FEED is a path or an http(s) URL)",
-                   err=True)
-        sys.exit(int(ExitCode.USAGE))
+        raise UsageError(f"{feed}: no such file (FEED is a path or an http(s) URL)")
     if against is not None and not is_url(against) and not Path(against).is_file():
-        click.echo(f"feedpub: error: --against {against}: no such file (give the published "
-                   "feed's URL or a saved copy)", err=True)
-        sys.exit(int(ExitCode.USAGE))
+        raise UsageError(f"--against {against}: no such file (give the published feed's URL "
+                         "or a saved copy)")
     from .validate import RULES
 
     ignored = frozenset(r.strip() for value in ignore for r in value.split(",") if r.strip())
     unknown = sorted(ignored - set(RULES))
     if unknown:
-        click.echo(f"feedpub: error: --ignore: unknown rule id(s) {', '.join(unknown)}\n"
-                   "  hint: the rule ids are listed in the README (Validating a feed)",
-                   err=True)
-        sys.exit(int(ExitCode.USAGE))
+        raise UsageError(Problem(None, f"--ignore: unknown rule id(s) {', '.join(unknown)}",
+                                 hint="the rule ids are listed in the README (Validating a feed)"))
     options = RunOptions(offline=offline, against=against, timeout=timeout,
                          max_size=max_size or DEFAULT_MAX_SIZE, ignore=ignored)
     if build_root is None:
@@ -211,7 +232,8 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
         report = run_data(build_in_memory(build_root), "feed.xml (built in memory)", options)
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     click.echo(render(report, fmt, color=color))
-    sys.exit(int(ExitCode.CONTENT if report.failed(strict) else ExitCode.OK))
+    if report.failed(strict):
+        raise Failed()
 
 
 @cli.command()
@@ -255,38 +277,20 @@ def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str, strict:
     except FeedpubError as err:
         fail(err)
     click.echo(render(result, fmt))
-    sys.exit(int(ExitCode.CONTENT if strict and result.dangerous else ExitCode.OK))
+    if strict and result.dangerous:
+        raise Failed()
 
 
 def build_in_memory(root: Path) -> bytes:
     """The feed a build of the show would write (the build refuses a feed with errors)."""
     from .build import build as run_build
 
-    try:
-        return run_build(root).feed
-    except FeedpubError as err:
-        fail(err)
-        raise  # unreachable: fail() exits
+    return run_build(root).feed
 
 
 def main() -> None:
-    """The one place where exceptions become messages and exit codes."""
-    try:
-        code = cli.main(standalone_mode=False)
-    except FeedpubError as err:
-        fail(err)
-    except (KeyboardInterrupt, click.Abort):
-        click.echo("feedpub: interrupted", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except click.ClickException as err:
-        err.show()
-        sys.exit(int(ExitCode.USAGE))
-    except Exception as err:  # a bug of ours: say so briefly unless asked for details
-        if "--traceback" in sys.argv:
-            raise
-        click.echo(f"feedpub: internal error: {err!r}; rerun with --traceback", err=True)
-        sys.exit(int(ExitCode.CONTENT))
-    sys.exit(code if isinstance(code, int) else 0)
+    """The console script: click parses, :class:`Boundary` maps errors to exit codes."""
+    cli.main(prog_name="feedpub")
 
 
 if __name__ == "__main__":

@@ -16,13 +16,14 @@ from pathlib import Path
 from ..companions import build_companions
 from ..config import load_show
 from ..episodes import episode_folders, load_episodes
-from ..errors import FeedpubError, Problem
+from ..errors import Diagnostic, FeedpubError, Problem
 from ..feed import render_feed
 from ..model import BuiltEpisode, Output, Show
 from ..output import LocalDirectory, Plan, apply, plan
 from ..spec import FEED_MIME
-from ..validate import Finding, validate_bytes
+from ..validate import validate_bytes
 from .checks import check_enclosures, check_identities, check_show_guid
+from .locate import locate
 from .lock import Entry, Lock, load_lock
 from .media import artwork_output
 from .probe import Progress, probe_all
@@ -38,7 +39,8 @@ class BuildResult:
     episodes: list[BuiltEpisode]
     outputs: list[Output]  # in the order they must be published: the feed last
     lock: Lock
-    warnings: list[Finding] = field(default_factory=list)  # from the offline feed rules
+    # the offline feed rules' warnings, each at its source
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
     def feed(self) -> bytes:
@@ -72,20 +74,23 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) 
         raise BuildError([p.relative_to(root) for p in problems])
     layout = show.layout
     feed = render_feed(show, built, artwork.url if artwork else show.artwork)
+    # The feed rules, each finding reported at the file it came from (an item's at
+    # its episode's files; the channel's at the feed, which is not written on error).
     findings = validate_bytes(feed, source=layout.feed())
     errors = [f for f in findings if f.severity == "error"]
     if errors:
-        raise BuildError([Problem(f"{layout.feed()} (not written)",
-                                  f"[{f.rule}] {f.message}", f.line, hint=f.hint)
-                          for f in errors])
+        raise BuildError([p.relative_to(root) for p in
+                          locate(errors, feed, built, f"{layout.feed()} (not written)")])
+    warnings = [p.relative_to(root) for p in
+                locate([f for f in findings if f.severity == "warning"], feed, built,
+                       layout.feed())]
     outputs = [*(m.media for m in measured if m.media), *([artwork] if artwork else []),
                *sorted((o for b in built for o in b.companions), key=lambda o: o.path),
                Output.of_bytes("feed", layout.feed(), show.feed_url, FEED_MIME,
                                feed, "feed")]
     new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio) for b in built},
                     podcast_guid=show.podcast_guid)
-    return BuildResult(show, built, outputs, new_lock,
-                       [f for f in findings if f.severity == "warning"])
+    return BuildResult(show, built, outputs, new_lock, warnings)
 
 
 def plan_outputs(result: BuildResult, output: Path) -> Plan:

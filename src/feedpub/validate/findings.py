@@ -8,38 +8,38 @@ implements (``C8``) and a one-line summary; the README table is made from it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
-Severity = Literal["error", "warning", "info"]
+from ..errors import Diagnostic
+from ..errors import Severity as Severity  # re-exported: the rule modules use it
+
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem: how bad, which rule, where (line in ``source``), how to fix it."""
+class Finding(Diagnostic):
+    """A validate finding: the one :class:`~feedpub.errors.Diagnostic` type, made with
+    validate's argument order (how bad, which rule, what, line in ``source``, how to fix,
+    the URL a network check looked at)."""
 
-    severity: Severity
-    rule: str
-    message: str
-    line: int | None = None
-    hint: str | None = None
-    source: str | None = None  # file name or URL the line refers to
-    url: str | None = None  # the resource a network check looked at
+    def __init__(self, severity: Severity, rule: str, message: str, line: int | None = None,
+                 hint: str | None = None, source: str | None = None,
+                 url: str | None = None) -> None:
+        super().__init__(source, message, line, None, hint, severity, rule, url)
+
+    @property
+    def source(self) -> str | None:
+        """The file name or URL the line refers to."""
+        return None if self.path is None else str(self.path)
 
     def as_dict(self) -> dict[str, Any]:
         """Every field, None included: JSON consumers get the same keys on every finding."""
-        return asdict(self)
+        return {"severity": self.severity, "rule": self.rule, "message": self.message,
+                "line": self.line, "hint": self.hint, "source": self.source, "url": self.url}
 
     def __str__(self) -> str:
-        where = self.source or ""
-        if self.line is not None:
-            where += f":{self.line}"
-        text = f"{where}: " if where else ""
-        text += f"{self.severity} [{self.rule}] {self.message}"
-        if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
+        """A validate report's line: ``source:line: severity [rule] message``."""
+        return self.format(severity=True)
 
 
 @dataclass(frozen=True)

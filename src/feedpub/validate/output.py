@@ -89,7 +89,7 @@ def annotation(f: Finding) -> str:
         props.append(f"file={_escape_property(_repo_relative(f.source))}")
     if f.line is not None:
         props.append(f"line={f.line}")
-    props.append(f"title={_escape_property(f.rule)}")
+    props.append(f"title={_escape_property(f.rule or '')}")
     message = f.message + (f"\nhint: {f.hint}" if f.hint else "")
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
 

@@ -1,0 +1,110 @@
+"""Feed findings reported where the podcaster can fix them.
+
+The feed rules see feed.xml, but an item's elements come from one episode's
+files: a too-long description is fixed in its ``description.md``, a bad title
+at its line of ``episode.toml``.  :func:`locate` moves each finding on an item
+to that source; findings on the channel stay at the feed's line.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from pathlib import Path
+from typing import Sequence
+
+from lxml import etree
+
+from ..episodes import DESCRIPTION_FILE
+from ..errors import Diagnostic
+from ..feed import ordered
+from ..model import BuiltEpisode
+from ..spec import NAMESPACES
+from ..tomlsrc import load
+
+PREFIXES = {uri: prefix for prefix, uri in NAMESPACES.items()}
+PREFIXES["http://purl.org/rss/1.0/modules/content/"] = "content"
+
+#: item element -> the key of episode.toml it is written from
+TOML_KEYS = {
+    "title": "title", "link": "link", "guid": "guid", "pubDate": "date", "enclosure": "audio",
+    "itunes:duration": "audio", "itunes:image": "image", "itunes:explicit": "explicit",
+    "itunes:episodeType": "type", "itunes:season": "season", "podcast:season": "season",
+    "itunes:episode": "number", "podcast:episode": "number", "podcast:person": "speakers",
+}
+#: item elements written from description.md
+DESCRIPTION = {"description", "content:encoded"}
+
+
+def tag_name(el: etree._Element) -> str:
+    qname = etree.QName(el)
+    prefix = PREFIXES.get(qname.namespace or "")
+    return f"{prefix}:{qname.localname}" if prefix else qname.localname
+
+
+class Sources:
+    """Where each line of a feed rendered from ``episodes`` came from."""
+
+    def __init__(self, feed: bytes, episodes: list[BuiltEpisode]) -> None:
+        root = etree.fromstring(feed)  # our own output: no untrusted input here
+        items = root.findall("channel/item")
+        self.episodes = ordered(episodes)
+        self.starts = [item.sourceline for item in items]
+        # The last item ends at its last line of text (its closing tag one line on).
+        self.end = max((el.sourceline + (el.text or "").count("\n") for el in items[-1].iter()),
+                       default=0) + 1 if items else 0
+        self.elements: list[list[tuple[int, etree._Element]]] = [
+            [(el.sourceline, el) for el in item.iter() if isinstance(el.tag, str)]
+            for item in items]
+        self.toml_lines: dict[Path, dict[str, int | None]] = {}
+
+    def place(self, line: int) -> tuple[Path, int | None] | None:
+        """The source file (and line) of feed line ``line``; None for the channel."""
+        index = bisect_right(self.starts, line) - 1
+        if index < 0 or index >= len(self.episodes):
+            return None
+        built = self.episodes[index]
+        elements = self.elements[index]
+        if line > self.end:
+            return None  # the channel's closing lines
+        # The element that starts on that line, else the one that runs over it.
+        at = [el for n, el in elements if n == line] or \
+            [el for n, el in elements if n <= line][-1:]
+        name = tag_name(at[0]) if at else "item"
+        ep = built.episode
+        if name in DESCRIPTION:
+            return ep.folder / DESCRIPTION_FILE, None
+        if name == "podcast:transcript":
+            source = transcript_source(built, at[0].get("url"))
+            if source is not None:
+                return source, None
+        if name == "podcast:chapters" and ep.chapters_file is not None:
+            return ep.chapters_file, None
+        toml = ep.folder / "episode.toml"
+        key = TOML_KEYS.get(name)
+        return toml, self.toml_line(toml, key) if key else None
+
+    def toml_line(self, toml: Path, key: str) -> int | None:
+        lines = self.toml_lines.setdefault(toml, {})
+        if key not in lines:
+            src, _ = load(toml)
+            lines[key] = src.line_of(key) if src is not None and key in src.data else None
+        return lines[key]
+
+
+def transcript_source(built: BuiltEpisode, url: str | None) -> Path | None:
+    language = next((o.language for o in built.companions if o.url == url), None)
+    return next((t.source for t in built.transcripts if t.language == language), None)
+
+
+def locate(findings: Sequence[Diagnostic], feed: bytes, episodes: list[BuiltEpisode],
+           feed_path: str) -> list[Diagnostic]:
+    """Each finding at its source when it is on an item, else at ``feed_path``:line."""
+    sources: Sources | None = None
+    located = []
+    for f in findings:
+        place = None
+        if f.line is not None:
+            sources = sources or Sources(feed, episodes)
+            place = sources.place(f.line)
+        located.append(f.at(*place) if place else f.at(feed_path, f.line))
+    return located
