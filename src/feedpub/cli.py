@@ -168,6 +168,51 @@ def transcript_convert(src: Path, dst: Path, language: str | None) -> None:
                f"({writer.mime})")
 
 
+@cli.group()
+def audio() -> None:
+    """Check the episodes' audio against the apps' guidance.
+
+    Example: feedpub audio check
+    """
+
+
+@audio.command("check")
+@click.argument("slugs", metavar="[EPISODE]...", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="A table for people, or JSON.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Files decoded at once (default: one per core).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any episode gets a warning.")
+@click.pass_context
+def audio_check(ctx: click.Context, slugs: tuple[str, ...], fmt: str, jobs: int | None,
+                strict: bool) -> None:
+    """Loudness (EBU R128), true peak, bitrate, sample rate, tags and silence per episode.
+
+    Targets default to Apple's guidance (-16 LUFS stereo, -19 mono, peaks under
+    -1 dBTP) and can be changed in podcast.toml under [audio].
+
+    Example: feedpub audio check ep-12 --format json
+    """
+    import json
+
+    from .audiocheck import check_show, table
+
+    try:
+        report = check_show(show_root(ctx), slugs, jobs)
+    except FeedpubError as err:
+        fail(err)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(table(report))
+    for problem in report.problems:
+        click.echo(f"feedpub: error: {problem.relative_to(show_root(ctx))}", err=True)
+    if report.problems:
+        sys.exit(int(ExitCode.CONTENT))
+    if strict and report.warnings():
+        sys.exit(int(ExitCode.CONTENT))
+
+
 @cli.command()
 @click.argument("feed", required=False, default=None)
 @click.option("--offline", is_flag=True,
