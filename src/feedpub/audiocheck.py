@@ -390,7 +390,7 @@ def check_show(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
 
     from .config import load_show
     from .episodes import load_episodes
-    from .media import local_audio_path
+    from .build.media import local_audio_path
 
     show = load_show(root)
     if targets is None:
