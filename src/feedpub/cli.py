@@ -326,6 +326,97 @@ def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str, strict:
         raise Failed()
 
 
+@cli.command()
+@click.argument("directory", required=False, default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("-y", "--yes", is_flag=True,
+              help="Ask nothing: defaults for what is not given (title from DIR's name, "
+              "language from $LANG, the system's time zone).")
+@click.option("--title", default=None, help="The show's title.")
+@click.option("--language", default=None, help="ISO 639 code: en, fr, en-us…")
+@click.option("--author", default=None, help="Author (person or network); also the owner.")
+@click.option("--email", default=None, help="Owner e-mail address.")
+@click.option("--feed-url", default=None, help="Public https URL of feed.xml.")
+@click.option("--media-base-url", default=None,
+              help="Public URL of the audio folder (default: media/ beside the feed).")
+@click.option("--category", default=None,
+              help="Apple category, by name ('Arts > Books') or number in the list.")
+@click.option("--timezone", default=None, help="IANA time zone (default: the system's).")
+@click.option("--description", default=None, help="Description of the show.")
+@click.option("--link", default=None, help="The show's website (default: the feed's folder).")
+@click.option("--artwork", default=None,
+              help="Cover art URL or file (default: a placeholder artwork.png to replace).")
+@click.option("--explicit", is_flag=True, help="The show is explicit.")
+@click.option("--ci", "forge", type=click.Choice(["github", "gitlab", "forgejo"]),
+              default=None, help="Also write CI files for this forge.")
+@click.option("--feedpub-spec", default=None, metavar="REQUIREMENT",
+              help="What CI installs (default: the git commit this feedpub came from), "
+              "e.g. 'feedpub @ git+https://…/feedpub.git@v0.2.0'.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def init(directory: Path, yes: bool, forge: str | None, feedpub_spec: str | None,
+         force: bool, description: str | None, link: str | None, artwork: str | None,
+         explicit: bool, **given: str | None) -> None:
+    """Start a show in DIR (default: here): podcast.toml, episodes/, CI files.
+
+    Asks for what it cannot guess, or, with --yes, takes every answer as an option.
+
+    Example: feedpub init --yes --title "My Show" --language en --author "Ada"
+    --email ada@example.org --feed-url https://feeds.example.org/feed.xml
+    --category Technology --ci github my-show
+    """
+    from . import init as setup
+
+    root = directory.resolve()
+    answers: dict[str, str] = {}
+    missing = []
+    try:
+        for name, question in setup.QUESTIONS:
+            value = given.get(name)
+            default = setup.default_for(name, root, answers)
+            if value is None and yes:
+                value = default
+            if value is not None:
+                answers[name] = setup.check_answer(name, value)
+            elif yes:
+                missing.append("--" + name.replace("_", "-"))
+            else:
+                answers[name] = ask(name, question, default)
+        if missing:
+            raise UsageError(Problem(None, f"--yes needs {', '.join(missing)}",
+                                     hint="give them as options, or leave out --yes to be "
+                                          "asked"))
+        plan = setup.plan_show(root, setup.Answers(
+            **answers, description=description or "", link=link or "",
+            artwork=artwork or "", explicit=explicit), forge, feedpub_spec)
+        written = setup.write_show(plan, force)
+    except FeedpubError as err:
+        fail(err)
+    for path in written:
+        click.echo(f"wrote {path}")
+    if not artwork:
+        click.echo(f"replace {root / setup.ARTWORK} with your cover art (square JPEG or PNG, "
+                   "1400-3000 px)")
+    click.echo(f'next: cd {root} && feedpub new "Episode title"')
+
+
+def ask(name: str, question: str, default: str | None) -> str:
+    """One interactive question, asked again until the answer is usable."""
+    from . import init as setup
+
+    if name == "category":
+        for n, choice in enumerate(setup.category_choices(), start=1):
+            click.echo(f"{n:4}. {choice}")
+
+    def check(value: str) -> str:
+        try:
+            return setup.check_answer(name, value)
+        except FeedpubError as err:
+            raise click.BadParameter("; ".join(str(p) for p in err.problems)) from None
+
+    answer: str = click.prompt(question, default=default, value_proc=check)
+    return answer
+
+
 def build_in_memory(root: Path) -> bytes:
     """The feed a build of the show would write (the build refuses a feed with errors)."""
     from .build import build as run_build
