@@ -196,3 +196,29 @@ def test_cli_table_json_and_targets_from_podcast_toml(make_show) -> None:
         (make_show.root / "podcast.toml").read_text() + "loudnes = 3\n")
     bad = subprocess.run(run, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "audio.loudnes: unknown key" in bad.stderr
+
+
+def test_analyses_are_kept_in_the_lock_and_never_decoded_twice(make_show, monkeypatch) -> None:
+    from feedpub import audiocheck
+    from feedpub.build import build, write_outputs
+
+    folder = make_show.episode("ep-1", seconds=None)
+    audio = write_mp3(folder / "ep-1.mp3", at_level(signal("tone", 3.0), -20.0), tags=True)
+    write_outputs(build(make_show.root), make_show.root / "public")
+    first = check_show(make_show.root)
+    assert first.recorded == 1
+    lock = json.loads((make_show.root / "feedpub.lock").read_text())["episodes"]["ep-1"]
+    assert list(lock["analysis"]) == [lock["audio"]["sha256"]]
+
+    def no_decoding(path: Path) -> None:
+        raise AssertionError(f"{path} was decoded again")
+
+    monkeypatch.setattr(audiocheck, "analyse", no_decoding)
+    again = check_show(make_show.root)
+    assert again.recorded == 0 and again.analyses == first.analyses
+    write_outputs(build(make_show.root), make_show.root / "public")  # a rebuild keeps them
+    audio.unlink()  # a CI checkout without the audio still gets the report
+    from_lock = check_show(make_show.root)
+    assert from_lock.analyses == first.analyses and not from_lock.problems
+    assert [str(p.message) for p in from_lock.advice["ep-1"]] == [
+        str(p.message) for p in first.advice["ep-1"]]

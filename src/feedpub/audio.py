@@ -7,6 +7,7 @@ with the wrong type.  mutagen then reads the duration.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,20 +33,34 @@ class Format:
     mime: str
     extensions: tuple[str, ...]
     reader: type
+    title: str  # how a podcast:alternateEnclosure names the encoding
+    codecs: str | None  # RFC 6381 codecs parameter, where one is defined
 
 
 FORMATS = {
     f.kind: f
     for f in (
-        Format("mp3", mime_for(".mp3"), (".mp3",), MP3),
-        Format("m4a", mime_for(".m4a"), (".m4a", ".mp4", ".m4b"), MP4),
-        Format("aac", mime_for(".aac"), (".aac",), AAC),
-        Format("vorbis", mime_for(".ogg"), (".ogg", ".oga"), OggVorbis),
-        Format("opus", mime_for(".opus"), (".opus", ".ogg", ".oga"), OggOpus),
-        Format("flac", mime_for(".flac"), (".flac",), FLAC),
-        Format("wav", mime_for(".wav"), (".wav",), WAVE),
+        Format("mp3", mime_for(".mp3"), (".mp3",), MP3, "MP3", "mp3"),
+        Format("m4a", mime_for(".m4a"), (".m4a", ".mp4", ".m4b"), MP4, "AAC", "mp4a.40.2"),
+        Format("aac", mime_for(".aac"), (".aac",), AAC, "AAC", "mp4a.40.2"),
+        Format("vorbis", mime_for(".ogg"), (".ogg", ".oga"), OggVorbis, "Vorbis", "vorbis"),
+        Format("opus", mime_for(".opus"), (".opus", ".ogg", ".oga"), OggOpus, "Opus", "opus"),
+        Format("flac", mime_for(".flac"), (".flac",), FLAC, "FLAC", "flac"),
+        Format("wav", mime_for(".wav"), (".wav",), WAVE, "WAV", None),
     )
 }
+AUDIO_EXTENSIONS = frozenset(e for f in FORMATS.values() for e in f.extensions)
+
+
+def alternate_files(path: Path) -> list[Path]:
+    """Other encodings of the audio at ``path``: files beside it with the same name and
+    another audio extension (``episode.opus`` next to ``episode.mp3``)."""
+    try:
+        siblings = list(path.parent.iterdir())
+    except OSError:
+        return []
+    return sorted(p for p in siblings if p.name != path.name and p.stem == path.stem
+                  and p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file())
 CHUNK = 1 << 20
 
 
@@ -72,21 +87,35 @@ def sniff(head: bytes) -> str | None:
 
 
 def sha256_of(path: Path) -> str:
+    return hashes_of(path)[0]
+
+
+def hashes_of(path: Path, sri: bool = False) -> tuple[str, str | None]:
+    """SHA-256 (hex) and, when asked, the SRI ``sha384-<base64>``, in one read of the file."""
     digest = hashlib.sha256()
+    digest384 = hashlib.sha384() if sri else None
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+            if digest384 is not None:
+                digest384.update(chunk)
+    integrity = ("sha384-" + base64.b64encode(digest384.digest()).decode("ascii")
+                 if digest384 is not None else None)
+    return digest.hexdigest(), integrity
 
 
-def probe(path: Path) -> AudioFacts:
-    """Measure one audio file; any doubt about it is an :class:`AudioError` naming it."""
+def probe(path: Path, alternate: bool = False) -> AudioFacts:
+    """Measure one audio file; any doubt about it is an :class:`AudioError` naming it.
+
+    ``alternate`` adds what a ``podcast:alternateEnclosure`` states: the bitrate and
+    the SHA-384 integrity hash (computed in the same read as the SHA-256).
+    """
     if path.is_dir():
         raise AudioError(Problem(path, "is a folder, not an audio file"))
     try:
         with path.open("rb") as fh:
             head = fh.read(64)
-        return measure(path, head)
+        return measure(path, head, alternate)
     except FileNotFoundError:
         raise AudioError(Problem(path, "audio file not found",
                                  hint="check the audio name in episode.toml")) from None
@@ -94,7 +123,7 @@ def probe(path: Path) -> AudioFacts:
         raise AudioError(Problem(path, f"cannot read audio: {exc.strerror}")) from None
 
 
-def measure(path: Path, head: bytes) -> AudioFacts:
+def measure(path: Path, head: bytes, alternate: bool = False) -> AudioFacts:
     ext = path.suffix.lower()
     kind = sniff(head)
     if kind is None:
@@ -115,12 +144,15 @@ def measure(path: Path, head: bytes) -> AudioFacts:
     if length <= 0:
         raise AudioError(Problem(path, "audio has no measurable duration",
                                  expected="a complete, playable file"))
+    sha256, integrity = hashes_of(path, sri=alternate)
     return AudioFacts(
         file=path.name,
         size=path.stat().st_size,
         duration=round(length, 3),
         mime=fmt.mime,
-        sha256=sha256_of(path),
+        sha256=sha256,
         kind=kind,
         chapters=chapters.from_parsed(parsed),
+        bitrate=(int(getattr(info, "bitrate", 0) or 0) or None) if alternate else None,
+        sri=integrity,
     )

@@ -19,11 +19,14 @@ import statistics
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mutagen
 
 from .errors import AudioError, Problem
+
+if TYPE_CHECKING:
+    from .build.lock import Lock
 
 #: Level under which a 10 ms block counts as silence at the start or end.
 SILENCE_DBFS = -50.0
@@ -68,6 +71,15 @@ class Analysis:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Analysis | None":
+        """A record from feedpub.lock; None when it is not one this version wrote."""
+        try:
+            found = cls(**data)
+        except TypeError:
+            return None
+        return found if isinstance(found.tags, dict) else None
 
 
 def analyse(path: Path) -> Analysis:
@@ -340,6 +352,7 @@ class ShowReport:
     advice: dict[str, list[Problem]] = field(default_factory=dict)
     outliers: list[tuple[str, float, float]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # files that could not be read
+    recorded: int = 0  # new analyses written to feedpub.lock
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -390,34 +403,75 @@ def check_show(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
 
     from .config import load_show
     from .episodes import load_episodes
+    from .audio import sha256_of
+    from .build.lock import load_lock
     from .build.media import local_audio_path
 
     show = load_show(root)
     if targets is None:
         raw = tomllib.loads((root / "podcast.toml").read_text(encoding="utf-8")).get("audio", {})
         targets = targets_from(raw if isinstance(raw, dict) else {}, root / "podcast.toml")
+    lock = load_lock(root)
     episodes, problems = load_episodes(show)
     report = ShowReport(targets, problems=list(problems))
     chosen = [ep for ep in episodes if not slugs or ep.slug in slugs]
     unknown = sorted(set(slugs) - {ep.slug for ep in episodes})
     report.problems += [Problem(root / show.episodes_dir / s, "no such episode") for s in unknown]
-    found = []
+    todo: list[tuple[str, Path, str]] = []  # (slug, file, sha256) to decode
+    where: dict[str, Path | str] = {}
     for ep in chosen:
+        entry = lock.entries.get(ep.slug)
         path = local_audio_path(show, ep)
-        if path is None or not path.is_file():
-            report.problems.append(Problem(ep.folder / "episode.toml",
-                                           f"audio {ep.audio_file} is not here to analyse"))
+        here = path is not None and path.is_file()
+        sha = sha256_of(path) if here and path else (entry.audio.sha256 if entry and
+                                                     entry.audio else None)
+        recorded = Analysis.from_json(entry.analysis[sha]) if entry and sha and \
+            sha in entry.analysis else None
+        where[ep.slug] = (path.relative_to(root) if path and path.is_relative_to(root)
+                          else path or ep.audio_file)
+        if recorded is not None:  # measured before, on these very bytes: no decoding again
+            report.analyses[ep.slug] = recorded
+        elif here and path and sha:
+            todo.append((ep.slug, path, sha))
         else:
-            found.append((ep.slug, path))
-    for (slug, path), result in zip(found, analyse_all([p for _, p in found], jobs)):
+            report.problems.append(Problem(ep.folder / "episode.toml",
+                                           f"audio {ep.audio_file} is not here to analyse",
+                                           hint="run feedpub audio check where the audio is, "
+                                                "and commit feedpub.lock"))
+    fresh: dict[str, tuple[str, Analysis]] = {}
+    for (slug, path, sha), result in zip(todo, analyse_all([p for _, p, _ in todo], jobs)):
         if isinstance(result, AudioError):
             report.problems += result.problems
-            continue
-        report.analyses[slug] = result
-        report.advice[slug] = advice(result, targets, path.relative_to(root)
-                                     if path.is_relative_to(root) else path)
+        else:
+            report.analyses[slug] = result
+            fresh[slug] = (sha, result)
+    report.analyses = {ep.slug: report.analyses[ep.slug] for ep in chosen
+                       if ep.slug in report.analyses}  # episode order, whatever came first
+    for slug, analysis in report.analyses.items():
+        report.advice[slug] = advice(analysis, targets, where[slug])
     report.outliers = outliers(report.analyses, targets)
+    report.recorded = record(lock, fresh)
     return report
+
+
+def record(lock: "Lock", fresh: dict[str, tuple[str, Analysis]]) -> int:
+    """Keep new analyses in feedpub.lock (written atomically) for episodes it knows;
+    return how many were recorded."""
+    from dataclasses import replace
+
+    from .writefile import write_atomic
+
+    changed = 0
+    for slug, (sha, analysis) in fresh.items():
+        entry = lock.entries.get(slug)
+        if entry is None:
+            continue  # never built: the lock has no entry to hold it yet
+        lock.entries[slug] = replace(entry, analysis={**entry.analysis,
+                                                      sha: analysis.to_json()})
+        changed += 1
+    if changed:
+        write_atomic(lock.path, lock.to_json().encode("utf-8"))
+    return changed
 
 
 def table(report: ShowReport) -> str:

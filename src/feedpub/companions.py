@@ -37,8 +37,12 @@ def build_companions(show: Show, measured: MeasuredEpisode, problems: list[Probl
     if chapter_list:
         outputs[layout.chapters(ep.slug)] = chapters_output(layout, ep.slug, ep.title,
                                                             chapter_list)
-    return BuiltEpisode(measured, layout.enclosure_url(ep.audio_file), tuple(read),
-                        chapter_list, tuple(outputs.values()))
+    enclosure = layout.enclosure_url(ep.audio_file)
+    encodings = ((measured.audio, enclosure),
+                 *((a, layout.media_url(a.file)) for a in measured.alternates)
+                 ) if measured.alternates else ()
+    return BuiltEpisode(measured, enclosure, tuple(read), chapter_list,
+                        tuple(outputs.values()), encodings)
 
 
 def chapters_output(layout: Layout, slug: str, title: str,

@@ -139,6 +139,8 @@ class AudioFacts:
     sha256: str
     kind: str = ""  # container/codec family, e.g. "mp3", "opus"
     chapters: tuple["Chapter", ...] = ()  # chapters embedded in the file, if any
+    bitrate: int | None = None  # bits per second, as the container states it
+    sri: str | None = None  # "sha384-…" Subresource Integrity hash; alternate encodings only
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,9 @@ class MeasuredEpisode:
     audio: AudioFacts
     provenance: Provenance
     media: "Output | None" = None  # the local audio file, when it is here to publish
+    #: other encodings of the same audio (podcast:alternateEnclosure)
+    alternates: tuple[AudioFacts, ...] = ()
+    alternate_media: tuple["Output", ...] = ()  # those of them that are here to publish
 
     @property
     def slug(self) -> str:
@@ -292,6 +297,8 @@ class BuiltEpisode:
     transcripts: tuple[Transcript, ...] = ()
     chapters: tuple[Chapter, ...] = ()
     companions: tuple["Output", ...] = ()  # transcript and chapters files, feed order
+    #: (facts, URL) of every encoding when there are alternates: the enclosure first
+    encodings: tuple[tuple[AudioFacts, str], ...] = ()
 
     @property
     def episode(self) -> Episode:

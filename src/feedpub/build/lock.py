@@ -28,6 +28,9 @@ VERSION = 1
 class Entry:
     guid: str
     audio: AudioFacts | None = None
+    alternates: tuple[AudioFacts, ...] = ()  # other encodings (podcast:alternateEnclosure)
+    #: ``feedpub audio check`` results, by the sha256 of the file they were measured on
+    analysis: dict[str, dict[str, object]] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -41,7 +44,10 @@ class Lock:
             "version": VERSION,
             "episodes": {
                 slug: {"guid": e.guid,
-                       **({"audio": audio_json(e.audio)} if e.audio else {})}
+                       **({"audio": audio_json(e.audio)} if e.audio else {}),
+                       **({"alternates": [audio_json(a) for a in e.alternates]}
+                          if e.alternates else {}),
+                       **({"analysis": e.analysis} if e.analysis else {})}
                 for slug, e in sorted(self.entries.items())
             },
         }
@@ -58,13 +64,16 @@ def audio_json(a: AudioFacts) -> dict[str, object]:
     data = asdict(a)
     data["chapters"] = [{k: v for k, v in asdict(ch).items() if k != "line" and v is not None}
                         for ch in a.chapters]
-    if not data["chapters"]:
-        del data["chapters"]
+    for key in ("chapters", "bitrate", "sri"):  # only what this file has
+        if not data[key]:
+            del data[key]
     return data
 
 
 AUDIO_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "file": str, "size": int, "duration": (int, float), "mime": str, "sha256": str, "kind": str}
+    "file": str, "size": int, "duration": (int, float), "mime": str, "sha256": str, "kind": str,
+    "bitrate": int, "sri": str}
+AUDIO_REQUIRED = ("file", "size", "duration", "mime", "sha256", "kind")
 CHAPTER_FIELDS: dict[str, type | tuple[type, ...]] = {
     "start": (int, float), "title": str, "end": (int, float), "url": str, "img": str,
     "toc": bool}
@@ -120,15 +129,32 @@ def typed(raw: object, fields: dict[str, type | tuple[type, ...]],
 def parse_entry(raw: object) -> Entry | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("guid"), str):
         return None
+    analysis = raw.get("analysis", {})
+    if not isinstance(analysis, dict) or not all(
+            isinstance(k, str) and isinstance(v, dict) for k, v in analysis.items()):
+        return None
+    alternates_raw = raw.get("alternates", [])
+    if not isinstance(alternates_raw, list):
+        return None
+    alternates = [parse_audio(a) for a in alternates_raw]
+    if any(a is None for a in alternates):
+        return None
     audio_raw = raw.get("audio")
     if audio_raw is None:
-        return Entry(raw["guid"])
-    audio = typed(audio_raw, AUDIO_FIELDS, tuple(AUDIO_FIELDS))
+        return Entry(raw["guid"], analysis=analysis)
+    audio = parse_audio(audio_raw)
+    if audio is None:
+        return None
+    return Entry(raw["guid"], audio, tuple(a for a in alternates if a), analysis)
+
+
+def parse_audio(audio_raw: object) -> AudioFacts | None:
+    audio = typed(audio_raw, AUDIO_FIELDS, AUDIO_REQUIRED)
     chapters_raw = audio_raw.get("chapters", []) if isinstance(audio_raw, dict) else None
     if audio is None or not isinstance(chapters_raw, list):
         return None
     chapter_list = [typed(ch, CHAPTER_FIELDS, ("start",)) for ch in chapters_raw]
     if any(ch is None for ch in chapter_list):
         return None
-    return Entry(raw["guid"], AudioFacts(
-        **audio, chapters=tuple(Chapter(**ch) for ch in chapter_list if ch)))  # type: ignore[arg-type]
+    return AudioFacts(
+        **audio, chapters=tuple(Chapter(**ch) for ch in chapter_list if ch))  # type: ignore[arg-type]

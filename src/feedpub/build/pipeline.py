@@ -84,13 +84,24 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) 
     warnings = [p.relative_to(root) for p in
                 locate([f for f in findings if f.severity == "warning"], feed, built,
                        layout.feed())]
-    outputs = [*(m.media for m in measured if m.media), *([artwork] if artwork else []),
+    outputs = [*(m.media for m in measured if m.media),
+               *(o for m in measured for o in m.alternate_media), *([artwork] if artwork else []),
                *sorted((o for b in built for o in b.companions), key=lambda o: o.path),
                Output.of_bytes("feed", layout.feed(), show.feed_url, FEED_MIME,
                                feed, "feed")]
-    new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio) for b in built},
-                    podcast_guid=show.podcast_guid)
+    new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio, b.measured.alternates,
+                                              kept_analysis(lock, b))
+                                for b in built}, podcast_guid=show.podcast_guid)
     return BuildResult(show, built, outputs, new_lock, warnings)
+
+
+def kept_analysis(lock: Lock, built: BuiltEpisode) -> dict[str, dict[str, object]]:
+    """``feedpub audio check`` results recorded for files the episode still has."""
+    entry = lock.entries.get(built.slug) or lock.by_guid(built.episode.guid)
+    if entry is None or not entry.analysis:
+        return {}
+    hashes = {built.audio.sha256, *(a.sha256 for a in built.measured.alternates)}
+    return {sha: data for sha, data in entry.analysis.items() if sha in hashes}
 
 
 def plan_outputs(result: BuildResult, output: Path) -> Plan:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from ..audio import probe
+from ..audio import alternate_files, probe
 from ..errors import AudioError, FeedpubError, Problem
 from ..model import AudioFacts, Episode, MeasuredEpisode, Output, Provenance, Show
 from ..timecode import rounded_clock as clock_text
@@ -25,7 +25,8 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
         entry = lock.entries.get(ep.slug) or lock.by_guid(ep.guid)
         recorded = entry.audio if entry and entry.audio and entry.audio.file == ep.audio_file \
             else None
-        return measure(show, ep, recorded, update_lock)
+        measured = measure(show, ep, recorded, update_lock)
+        return with_alternates(show, measured, entry.alternates if entry else (), update_lock)
 
     problems: list[Problem] = []
     done: list[MeasuredEpisode] = []
@@ -72,6 +73,34 @@ def measure(show: Show, ep: Episode, recorded: AudioFacts | None,
     where = path or ep.folder / ep.audio_file
     raise AudioError(Problem(where, "audio file not found, and feedpub.lock has no record of it",
                              hint="build once where the audio is present and commit feedpub.lock"))
+
+
+def with_alternates(show: Show, measured: MeasuredEpisode, recorded: tuple[AudioFacts, ...],
+                    update_lock: bool) -> MeasuredEpisode:
+    """Other encodings beside the audio file, measured with their integrity hashes; without
+    the audio here, the ones feedpub.lock recorded."""
+    ep = measured.episode
+    path = local_audio_path(show, ep)
+    if path is None or not path.exists():
+        return replace(measured, alternates=recorded) if recorded else measured
+    files = alternate_files(path)
+    if not files:
+        return measured
+    by_name = {a.file: a for a in recorded}
+    main = replace(probe(path, alternate=True), file=ep.audio_file)
+    alternates = []
+    for file in files:
+        facts = probe(file, alternate=True)
+        known = by_name.get(facts.file)
+        if known and known.sha256 != facts.sha256 and not update_lock:
+            raise AudioError(Problem(
+                file, "audio changed since it was recorded in feedpub.lock",
+                hint="if the new audio is intended, run 'feedpub build --update-lock'"))
+        alternates.append(facts)
+    return replace(measured, audio=main, media=media_output(show, path, main),
+                   alternates=tuple(alternates),
+                   alternate_media=tuple(media_output(show, f, a)
+                                         for f, a in zip(files, alternates)))
 
 
 def media_output(show: Show, path: Path, facts: AudioFacts) -> Output:

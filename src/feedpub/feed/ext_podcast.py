@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..audio import FORMATS
 from ..model import BuiltEpisode, Person, Show
 from .xml import PODCAST, sub
 
@@ -31,7 +32,16 @@ def numbering(parent: etree._Element, built: BuiltEpisode, kind: str) -> None:
 
 
 def item(parent: etree._Element, built: BuiltEpisode) -> None:
-    """Companion files (from the build's outputs, URLs from the layout), then people."""
+    """Encodings, companion files (from the build's outputs, URLs from the layout), people."""
+    for n, (facts, url) in enumerate(built.encodings):
+        fmt = FORMATS.get(facts.kind)
+        alt = sub(parent, PODCAST, "alternateEnclosure", type=facts.mime, length=str(facts.size),
+                  bitrate=str(facts.bitrate) if facts.bitrate else None,
+                  title=fmt.title if fmt else None, codecs=fmt.codecs if fmt else None,
+                  default="true" if n == 0 else None)
+        sub(alt, PODCAST, "source", uri=url)
+        if facts.sri:
+            sub(alt, PODCAST, "integrity", type="sri", value=facts.sri)
     for out in built.companions:
         if out.kind == "chapters":
             sub(parent, PODCAST, "chapters", url=out.url, type=out.mime)

@@ -148,6 +148,7 @@ RULES: dict[str, Rule] = {
     "artwork-bytes": _r("C7", "artwork file over 512 KB"),
     "transcript-content": _r("I22", "transcript file does not parse as its type"),
     "chapters-content": _r("I23", "chapters file is not valid JSON chapters"),
+    "alternate-integrity": _r("I26", "an alternate encoding does not match its integrity hash"),
     # comparison with the published feed (--against)
     "against-unusable": _r("-", "the published feed could not be read or is HTML"),
     "episode-disappeared": _r("I11", "a published episode is missing from the new feed"),

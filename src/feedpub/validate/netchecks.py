@@ -8,6 +8,8 @@ parallel with a bounded pool, after the offline rules.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import re
 import time
@@ -57,6 +59,7 @@ class Target:
     declared_type: str | None = None
     declared_length: int | None = None
     duration: float | None = None  # itunes:duration of the item, for transcripts/chapters
+    integrity: str | None = None  # podcast:integrity SRI value of an alternate encoding
 
 
 def collect_targets(root: etree._Element) -> list[Target]:
@@ -85,6 +88,16 @@ def collect_targets(root: etree._Element) -> list[Target]:
             length = enc.get("length") or ""
             add(Target("media", enc.get("url") or "", enc.sourceline, enc.get("type"),
                        ascii_int(length)))
+        for alt in item.all(PC + "alternateEnclosure"):
+            sri = next((i.get("value") for i in _children(alt, "integrity")
+                        if i.get("type") == "sri"), None)
+            length = ascii_int(alt.get("length") or "")
+            for source in _children(alt, "source"):
+                uri = source.get("uri") or ""
+                add(Target("media", uri, source.sourceline, alt.get("type"), length))
+                if sri:
+                    add(Target("integrity", uri, source.sourceline, alt.get("type"), length,
+                               integrity=sri))
         image = item.first(IT + "image")
         if image is not None and image.get("href"):
             add(Target("artwork", image.get("href"), image.sourceline))
@@ -95,6 +108,13 @@ def collect_targets(root: etree._Element) -> list[Target]:
             add(Target("chapters", chap.get("url") or "", chap.sourceline, chap.get("type"),
                        duration=seconds))
     return targets
+
+
+def _children(el: etree._Element, name: str) -> list[etree._Element]:
+    """Children in the element's own namespace (the canonical URI or its alias)."""
+    ns = el.tag[: el.tag.index("}") + 1] if el.tag.startswith("{") else ""
+    found: list[etree._Element] = el.findall(ns + name)
+    return found
 
 
 def check_targets(targets: list[Target], opts: NetOptions, source: str) -> list[Finding]:
@@ -373,5 +393,30 @@ def _check_chapters(body: bytes, where: Where, duration: float | None = None) ->
         _report(beyond, where, "chapters-content", "warning", limit=5)
 
 
-CHECKS = {"media": check_media, "artwork": check_artwork,
+def check_integrity(t: Target, out: Collector, opts: NetOptions) -> None:
+    """An alternate encoding's served bytes must hash to its podcast:integrity value."""
+    where = Where(out, t.url, t.line, "podcast:alternateEnclosure")
+    algorithm, _, expected = (t.integrity or "").partition("-")
+    if algorithm not in ("sha256", "sha384", "sha512"):
+        where.warn("alternate-integrity", f"integrity {t.integrity!r} is not an SRI hash",
+                   "write sha384-<base64 digest>, as feedpub build does")
+        return
+    resp = answered(where, follow("GET", where, opts))
+    if resp is None:
+        return
+    limit = t.declared_length if t.declared_length else opts.max_download
+    body, problem = read_body(resp, limit, time.monotonic() + max(30.0, opts.timeout * 10),
+                              decode=False)
+    if problem:
+        where.error("http-unreachable", problem)
+        return
+    got = base64.b64encode(hashlib.new(algorithm, body).digest()).decode("ascii")
+    if got != expected:
+        where.error("alternate-integrity",
+                    f"the served file ({len(body):,} bytes) does not match its "
+                    f"podcast:integrity {algorithm} hash; apps that verify it will reject it",
+                    "upload the file again, or rebuild so the hash is the file's")
+
+
+CHECKS = {"media": check_media, "artwork": check_artwork, "integrity": check_integrity,
           "transcript": check_text_file, "chapters": check_text_file}
