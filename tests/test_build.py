@@ -16,6 +16,7 @@ from lxml import etree
 from conftest import SAMPLE_SLUG
 from feedpub.build import BuildError, build, write_outputs
 from feedpub.config import podcast_guid
+from feedpub.errors import ConfigError
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
       "podcast": "https://podcastindex.org/namespace/1.0",
@@ -193,15 +194,16 @@ def test_sample_feed_passes_the_offline_rules(sample_show: Path) -> None:
 
 
 def test_build_refuses_a_feed_the_validator_rejects(make_show, tmp_path: Path) -> None:
-    # The config loader accepts any description; the feed rules know placeholders.
+    # The feed rules refuse placeholder descriptions; the loader applies the same rule,
+    # so the podcaster is sent to the line of podcast.toml, not to the unwritten feed.
     make_show.edit_show('description = "A show made by the test suite."',
                         'description = "Lorem ipsum dolor sit amet"')
     make_show.episode("ep")
-    with pytest.raises(BuildError) as info:
+    with pytest.raises(ConfigError) as info:
         write_outputs(build(make_show.root), tmp_path / "out")
     assert str(info.value).startswith(
-        "feed.xml (not written):6: [placeholder-text] the channel description 'Lorem ipsum "
-        "dolor sit amet' looks like a placeholder")
+        "podcast.toml:2: description: 'Lorem ipsum dolor sit amet' looks like a placeholder")
+    assert "feed.xml (not written)" not in str(info.value)
     assert not (tmp_path / "out").exists()
 
 

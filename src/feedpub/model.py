@@ -19,6 +19,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from .layout import Layout
@@ -96,6 +97,9 @@ class Show:
     persons: tuple[Person, ...] = ()
     episodes_dir: str = "episodes"
     media_dir: Path | None = None  # where audio kept outside the repository is found
+    #: checked values of the podcast.toml tables other modules declare ([publish], [site]…),
+    #: for the tables the file has (see feedpub.source.schema)
+    settings: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def layout(self) -> Layout:

@@ -1,8 +1,9 @@
 """TOML files that remember where each key was written, for error messages.
 
 tomllib gives the line of a syntax error but not of a key, so a bad *value*
-would otherwise be reported without a line.  :class:`TomlSource` finds the
-line of a dotted key by scanning the text for table headers and assignments.
+would otherwise be reported without a line.  :class:`TomlSource` asks
+:mod:`feedpub.source.locate` (a scanner that knows multi-line strings, inline
+tables and arrays of tables) for the line of a dotted key.
 """
 
 from __future__ import annotations
@@ -10,15 +11,20 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem
+from .source import locate
 
-HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-ASSIGN = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-.]+)\s*=""")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 SYNTAX_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+
+
+def key_path(dotted: str) -> locate.Path:
+    """``speakers.1.name`` -> ("speakers", 1, "name")."""
+    return tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
 
 
 @dataclass
@@ -28,41 +34,27 @@ class TomlSource:
     text: str
     problems: list[Problem] = field(default_factory=list)
 
+    @cached_property
+    def lines(self) -> dict[locate.Path, int]:
+        return locate.lines(self.text)
+
+    def line_at(self, path: locate.Path) -> int | None:
+        """Line of the key or array item at ``path``; for one that is absent, the line of
+        the nearest table or array item around it (None at the top level)."""
+        while path:
+            line = self.lines.get(path)
+            if line is not None:
+                return line
+            path = path[:-1]
+        return None
+
     def line_of(self, dotted: str) -> int | None:
         """Line where ``dotted`` (``owner.email``, ``speakers.1.name``) is set, if found.
 
-        An item of an inline list (``categories.0``) is reported at the list's line.
+        An item of a list (``categories.0``) is reported at the item's line; a key
+        that is absent at its table's header line.
         """
-        found = self._line_of(dotted)
-        parts = dotted.split(".")
-        if found is None and parts[-1].isdigit():
-            return self._line_of(".".join(parts[:-1]))
-        return found
-
-    def _line_of(self, dotted: str) -> int | None:
-        """The assignment's line; for a key that is absent, its table's header line."""
-        parts = [p for p in dotted.split(".") if not p.isdigit()]
-        table, key = parts[:-1], parts[-1]
-        wanted_index = next((int(p) for p in dotted.split(".") if p.isdigit()), None)
-        current: list[str] = []
-        seen_index = -1
-        header_line = None
-        for number, line in enumerate(self.text.splitlines(), start=1):
-            header = HEADER.match(line)
-            if header:
-                current = [p.strip().strip("\"'") for p in header.group(1).split(".")]
-                if current == table:
-                    seen_index += 1
-                    if wanted_index is None or wanted_index == seen_index:
-                        header_line = number
-                continue
-            assign = ASSIGN.match(line)
-            if not assign:
-                continue
-            full = current + assign.group(1).strip("\"'").split(".")
-            if full == table + [key] and (wanted_index is None or wanted_index == seen_index):
-                return number
-        return header_line if table else None
+        return self.line_at(key_path(dotted))
 
     def problem(self, dotted: str, message: str, expected: str | None = None,
                 hint: str | None = None) -> None:
