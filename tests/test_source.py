@@ -92,9 +92,17 @@ def test_unknown_episode_keys(make_show, extra: str, message: str) -> None:
     ('categories = ["Technology"]', 'categories = []',
      "podcast.toml:7: categories: is empty (expected a list such as [\"Technology\"])"),
     ('categories = ["Technology"]', 'categories = ["Technology", "Games & Hobbies"]',
-     "podcast.toml:7: categories.1: 'Games & Hobbies' is not an Apple Podcasts category "
-     "(expected a name from Apple's list, e.g. 'Technology' or 'Society & Culture > "
-     "Philosophy')"),
+     "podcast.toml:7: categories.1: 'Games & Hobbies' is an Apple Podcasts category retired "
+     "in 2019 (its replacement is 'Leisure')"),
+    ('categories = ["Technology"]', 'categories = [\n  "Technology",\n  "Tech",\n]',
+     "podcast.toml:9: categories.1: 'Tech' is not an Apple Podcasts category (expected a name "
+     "from Apple's list, e.g. 'Technology' or 'Society & Culture > Philosophy')"),
+    ('artwork = "https://media.example.org/cover.jpg"', 'artwork = "cover.jpg"',
+     "podcast.toml:6: artwork: 'cover.jpg': no such file in the show folder (expected an "
+     "image URL, or the name of an image file beside podcast.toml)"),
+    ('artwork = "https://media.example.org/cover.jpg"', 'artwork = "cover.webp"',
+     "podcast.toml:6: artwork: 'cover.webp' does not end in .jpg or .png (expected a JPEG or "
+     "PNG image, as Apple requires)"),
     ('timezone = "Europe/Paris"', 'type = "Serial"',
      "podcast.toml:11: type: got 'Serial' (expected 'episodic' or 'serial')"),
     ('timezone = "Europe/Paris"', 'media_dir = 3',
