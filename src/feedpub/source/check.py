@@ -142,7 +142,8 @@ def _texts(f: Field, value: list[Any], dotted: str, src: TomlSource) -> list[str
         if not isinstance(item, str):
             src.problem(where, f"got {item!r}", f.what)
             continue
-        if not _text_ok(f, item, where, src):
+        if CONTROL.search(item):
+            src.problem(where, "contains a control character XML cannot carry", f.what)
             continue
         refusal = next((r for rule in f.rules if (r := rule(item)) is not None), None)
         if refusal is not None:
