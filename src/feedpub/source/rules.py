@@ -18,6 +18,7 @@ from typing import Any
 from .. import spec
 from ..dates import DateProblem, parse_duration, zone
 from ..spec import is_email, language_problem
+from ..timecode import parse_time
 from ..validate.rules_sanity import is_placeholder
 from ..validate.values import is_absolute_url, is_uuid, url_extension
 
@@ -158,8 +159,6 @@ def duration(value: Any) -> Refusal | None:
 
 def seconds(value: Any) -> Refusal | None:
     """A chapter time: seconds (a number) or a clock time "H:MM:SS.mmm"."""
-    from ..chapters import parse_time
-
     if isinstance(value, float) and not math.isfinite(value) or parse_time(value) is None:
         return Refusal(f"malformed time {value!r}", 'seconds (12.5) or a clock time ("1:02:03.5")')
     return None
