@@ -44,12 +44,12 @@ def show_errors(root) -> list[str]:
     ('timezone = "Europe/Paris"', 'colour = "red"',
      "podcast.toml:11: colour: unknown key (expected one of the keys at the top level: title, "
      "description, link, language, author, artwork, categories, explicit, type, copyright, "
-     "timezone, feed_url, media_base_url, media_dir, owner, podcast)"),
+     "timezone, feed_url, media_base_url, media_dir, owner, podcast"),  # then other modules'
 ])
 def test_unknown_show_keys(make_show, old: str, new: str, message: str) -> None:
     make_show.episode("ep")
     make_show.edit_show(old, new)
-    assert message in errors_of(make_show.root)
+    assert any(line.startswith(message) for line in errors_of(make_show.root))
 
 
 def test_top_level_locked_is_not_silently_ignored(make_show) -> None:

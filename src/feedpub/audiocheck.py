@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import mutagen
 
 from .errors import AudioError, Problem
+from .source.schema import PODCAST_TOML, Field, Table
 
 if TYPE_CHECKING:
     from .build.lock import Lock
@@ -48,6 +49,23 @@ class Targets:
 
     def loudness_for(self, channels: int) -> float:
         return self.loudness - 3.0 if channels == 1 else self.loudness
+
+
+#: ``[audio]`` of podcast.toml, declared in the show's schema (feedpub.source.schema)
+AUDIO_TABLE = PODCAST_TOML.add(Table("audio", "Targets of `feedpub audio check`.", (
+    Field("loudness", "number", "integrated loudness aimed at, in LUFS (mono: 3 LU lower)",
+          "a number", default=Targets.loudness, example="-16"),
+    Field("tolerance", "number", "LU either side of the loudness target", "a number",
+          default=Targets.tolerance, example="1"),
+    Field("true_peak", "number", "the highest true peak allowed, in dBTP", "a number",
+          default=Targets.true_peak, example="-1"),
+    Field("spoken", "bool", "a voice show: bitrates beyond what speech needs are flagged",
+          "true or false", default=Targets.spoken, example="true"),
+    Field("max_silence", "number", "seconds of silence allowed at the start or the end",
+          "a number", default=Targets.max_silence, example="2"),
+    Field("outlier", "number", "LU from the show's median loudness that is pointed out",
+          "a number", default=Targets.outlier, example="3"),
+)))
 
 
 @dataclass(frozen=True)

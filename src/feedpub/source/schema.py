@@ -127,7 +127,9 @@ class FileSchema:
 
 #: modules that add tables to the schemas (see the module docstring); imported once,
 #: before the first file is checked
-EXTENSION_MODULES: tuple[str, ...] = ()
+EXTENSION_MODULES: tuple[str, ...] = (
+    "feedpub.audiocheck",  # [audio]
+)
 _extensions_loaded = False
 
 
