@@ -38,7 +38,8 @@ def test_mp3_and_opus_become_alternate_enclosures_with_integrity(make_show) -> N
     alternates = item.findall(PC + "alternateEnclosure")
     assert [a.get("type") for a in alternates] == ["audio/mpeg", "audio/ogg"]
     assert [a.get("default") for a in alternates] == ["true", None]
-    assert [a.get("title") for a in alternates] == ["MP3", "Opus"]
+    assert [a.get("title").split()[0] for a in alternates] == ["MP3", "Opus"]
+    assert alternates[0].get("title") == "MP3 16 kbps"  # the test encoder's bitrate
     assert alternates[1].get("codecs") == "opus"
     for alt, name in zip(alternates, ["ep-1.mp3", "ep-1.opus"]):
         file = folder / name
@@ -107,3 +108,43 @@ def test_an_episode_without_alternates_writes_none(make_show) -> None:
     make_show.episode("ep-1", seconds=3.0)
     feed = build(make_show.root).feed
     assert b"alternateEnclosure" not in feed
+
+
+def test_audio_encode_makes_a_normalised_tagged_opus_the_build_publishes(make_show) -> None:
+    import subprocess
+    import sys
+
+    import mutagen
+
+    from feedpub.audiocheck import analyse
+
+    folder = make_show.episode("ep-1", seconds=None, extra='number = 7\n')
+    source = folder / "ep-1.mp3"
+    make_audio(source, 8.0)
+    original = source.read_bytes()
+    run = [sys.executable, "-m", "feedpub", "-C", str(make_show.root), "audio", "encode",
+           "ep-1", "--format", "opus", "--bitrate", "32", "--mono"]
+    done = subprocess.run(run, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    made = folder / "ep-1.opus"
+    assert done.stdout.startswith("episodes/ep-1/ep-1.opus: opus 1 ch")
+    assert source.read_bytes() == original  # the original is never changed
+    result = analyse(made)
+    assert result.loudness is not None and abs(result.loudness - -19.0) <= 1.0
+    assert result.true_peak is not None and result.true_peak <= -0.5
+    tags = mutagen.File(made).tags
+    assert tags["title"] == ["Episode"] and tags["album"] == ["Test Show"]
+    again = subprocess.run(run, capture_output=True, text=True, timeout=180)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert "--force" in again.stderr
+    feed = build(make_show.root).feed
+    uris = [s.get("uri") for s in etree.fromstring(feed).iter(PC + "source")]
+    assert uris == ["https://media.example.org/audio/ep-1.mp3",
+                    "https://media.example.org/audio/ep-1.opus"]
+    mp3 = subprocess.run(run[:-5] + ["--format", "mp3", "--bitrate", "32"],
+                         capture_output=True, text=True, timeout=180)
+    assert mp3.returncode == 0, mp3.stderr
+    assert (folder / "ep-1.32k.mp3").is_file()
+    titles = [a.get("title") for a in etree.fromstring(build(make_show.root).feed)
+              .iter(PC + "alternateEnclosure")]
+    assert titles[0] == "MP3 16 kbps" and "MP3 32 kbps" in titles

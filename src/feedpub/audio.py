@@ -54,12 +54,15 @@ AUDIO_EXTENSIONS = frozenset(e for f in FORMATS.values() for e in f.extensions)
 
 def alternate_files(path: Path) -> list[Path]:
     """Other encodings of the audio at ``path``: files beside it with the same name and
-    another audio extension (``episode.opus`` next to ``episode.mp3``)."""
+    another audio extension (``ep.opus`` next to ``ep.mp3``), or the same name plus a label
+    (``ep.64k.mp3``)."""
     try:
         siblings = list(path.parent.iterdir())
     except OSError:
         return []
-    return sorted(p for p in siblings if p.name != path.name and p.stem == path.stem
+    stem = path.stem
+    return sorted(p for p in siblings if p.name != path.name
+                  and (p.stem == stem or p.stem.startswith(stem + "."))
                   and p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file())
 CHUNK = 1 << 20
 

@@ -414,11 +414,17 @@ def targets_from(table: dict[str, Any], where: Path) -> Targets:
     return Targets(**values)
 
 
+def load_targets(root: Path) -> Targets:
+    """The ``[audio]`` table of the show's podcast.toml (defaults when there is none)."""
+    import tomllib
+
+    raw = tomllib.loads((root / "podcast.toml").read_text(encoding="utf-8")).get("audio", {})
+    return targets_from(raw if isinstance(raw, dict) else {}, root / "podcast.toml")
+
+
 def check_show(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
                targets: Targets | None = None) -> ShowReport:
     """Analyse the audio of every episode (or of ``slugs``) whose file is here."""
-    import tomllib
-
     from .config import load_show
     from .episodes import load_episodes
     from .audio import sha256_of
@@ -426,9 +432,7 @@ def check_show(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
     from .build.media import local_audio_path
 
     show = load_show(root)
-    if targets is None:
-        raw = tomllib.loads((root / "podcast.toml").read_text(encoding="utf-8")).get("audio", {})
-        targets = targets_from(raw if isinstance(raw, dict) else {}, root / "podcast.toml")
+    targets = targets or load_targets(root)
     lock = load_lock(root)
     episodes, problems = load_episodes(show)
     report = ShowReport(targets, problems=list(problems))

@@ -213,6 +213,41 @@ def audio_check(ctx: click.Context, slugs: tuple[str, ...], fmt: str, jobs: int 
         sys.exit(int(ExitCode.CONTENT))
 
 
+@audio.command("encode")
+@click.argument("slugs", metavar="EPISODE...", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["opus", "mp3"]), default="opus",
+              show_default=True, help="Encoding to make.")
+@click.option("--bitrate", "kbps", type=click.IntRange(8, 320), default=64, show_default=True,
+              help="Bitrate in kbps.")
+@click.option("--mono/--keep-channels", default=False,
+              help="Downmix to one channel (speech needs no more).")
+@click.option("--force", is_flag=True, help="Replace an encoding made before.")
+@click.pass_context
+def audio_encode(ctx: click.Context, slugs: tuple[str, ...], fmt: str, kbps: int, mono: bool,
+                 force: bool) -> None:
+    """Make a lighter encoding beside the original, normalised to the loudness target.
+
+    The file (ep.opus, or ep.64k.mp3 beside an MP3) is tagged with the episode's title,
+    the show and the number, and is published by the next build as a
+    podcast:alternateEnclosure. The original is never changed.
+
+    Example: feedpub audio encode ep-12 --format opus --bitrate 48 --mono
+    """
+    from .audioencode import encode_show
+
+    root = show_root(ctx)
+    try:
+        done = encode_show(root, slugs, fmt, kbps, 1 if mono else None, force)
+    except FeedpubError as err:
+        fail(err)
+    for e in done:
+        loud = "silent" if e.after.loudness is None else f"{e.after.loudness:.1f} LUFS"
+        peak = "" if e.after.true_peak is None else f", peak {e.after.true_peak:.1f} dBTP"
+        click.echo(f"{e.path.relative_to(root) if e.path.is_relative_to(root) else e.path}: "
+                   f"{e.after.codec} {e.after.channels} ch, {loud}{peak} "
+                   f"(gain {e.gain:+.1f} dB), {e.path.stat().st_size:,} bytes")
+
+
 @cli.command()
 @click.argument("feed", required=False, default=None)
 @click.option("--offline", is_flag=True,

@@ -31,13 +31,19 @@ def numbering(parent: etree._Element, built: BuiltEpisode, kind: str) -> None:
         sub(parent, PODCAST, kind, str(value))
 
 
+def encoding_title(name: str, bitrate: int | None) -> str:
+    """``Opus 64 kbps``: how an app lists the choice (the namespace allows 32 characters)."""
+    return f"{name} {round(bitrate / 1000)} kbps" if bitrate else name
+
+
 def item(parent: etree._Element, built: BuiltEpisode) -> None:
     """Encodings, companion files (from the build's outputs, URLs from the layout), people."""
     for n, (facts, url) in enumerate(built.encodings):
         fmt = FORMATS.get(facts.kind)
         alt = sub(parent, PODCAST, "alternateEnclosure", type=facts.mime, length=str(facts.size),
                   bitrate=str(facts.bitrate) if facts.bitrate else None,
-                  title=fmt.title if fmt else None, codecs=fmt.codecs if fmt else None,
+                  title=encoding_title(fmt.title if fmt else facts.kind, facts.bitrate),
+                  codecs=fmt.codecs if fmt else None,
                   default="true" if n == 0 else None)
         sub(alt, PODCAST, "source", uri=url)
         if facts.sri:
