@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 import unicodedata
@@ -14,27 +13,19 @@ from .config import load_show
 from .dates import zone
 from .episodes import DESCRIPTION_FILE, EPISODE_FILE, SLUG, episode_folders
 from .errors import EpisodeError, Problem
+from .source.toml import dump_episode
 from .writefile import write_atomic
 
-EPISODE_TEMPLATE = '''\
-title = {title}
-date = {date}
-number = {number}
-type = "full"
-# A permanent id: never change it once the episode is published.
-guid = "{guid}"
-# The audio file beside this one, a path elsewhere, or an https:// URL.
-audio = "{slug}.mp3"
-# The length you announce; checked against the real audio ("45min", "45:12" or 2712).
-# duration = "45min"
-# explicit = false
-
-# Who speaks; "label" is how the transcript names them.
-# [[speakers]]
-# label = "Speaker #0"
-# name = "Host Name"
-# role = "host"
-'''
+#: comments written above keys of a new episode.toml
+EPISODE_NOTES = {
+    "guid": "A permanent id: never change it once the episode is published.",
+    "audio": "The audio file beside this one, a path elsewhere, or an https:// URL.",
+    "duration": "The length you announce; checked against the real audio "
+                "(\"45min\", \"45:12\" or 2712).",
+    "speakers": "Who speaks; \"label\" is how the transcript names them.",
+}
+#: optional keys shown commented out, as examples to fill in
+EPISODE_HINTS = ("duration", "explicit", "speakers")
 
 DESCRIPTION_TEMPLATE = "Show notes for *{title}*, in Markdown.\n"
 
@@ -58,11 +49,6 @@ def next_number(folders: list[Path]) -> int:
     return highest + 1
 
 
-def toml_string(text: str) -> str:
-    """A TOML basic string: JSON's string escapes are all valid TOML."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def new_episode(root: Path, title: str, slug: str | None = None,
                 today: datetime | None = None) -> Path:
     """Create ``episodes/<slug>/`` and return it; an existing folder is never touched."""
@@ -79,11 +65,12 @@ def new_episode(root: Path, title: str, slug: str | None = None,
         raise EpisodeError(Problem(folder, "episode folder already exists",
                                    hint="choose another title or pass --slug"))
     number = next_number(episode_folders(show))
-    when = (today or datetime.now(zone(show.timezone))).date().isoformat()
+    when = (today or datetime.now(zone(show.timezone))).date()
     folder.mkdir(parents=True)
-    write_atomic(folder / EPISODE_FILE, EPISODE_TEMPLATE.format(
-        title=toml_string(title), date=when, number=number, guid=uuid.uuid4(), slug=slug,
-    ).encode("utf-8"))
+    text = dump_episode({"title": title, "date": when, "number": number,
+                         "type": "full", "guid": str(uuid.uuid4()), "audio": f"{slug}.mp3"},
+                        hints=EPISODE_HINTS, notes=EPISODE_NOTES)
+    write_atomic(folder / EPISODE_FILE, text.encode("utf-8"))
     write_atomic(folder / DESCRIPTION_FILE,
                  DESCRIPTION_TEMPLATE.format(title=title).encode("utf-8"))
     return folder
