@@ -113,8 +113,36 @@ def build(ctx: click.Context, output: Path | None, check: bool, update_lock: boo
         click.echo("feed is up to date")
         return
     done = write_outputs(result, output)
-    click.echo(f"{output / result.outputs[-1].path}: {len(result.episodes)} episodes, "
+    scheduled = f" ({len(result.scheduled)} scheduled for later)" if result.scheduled else ""
+    click.echo(f"{output / result.outputs[-1].path}: {len(result.episodes)} episodes{scheduled}, "
                f"{len(done.write)} files written, {len(done.remove)} removed")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The build's output folder to compare with (default: public/).")
+@click.pass_context
+def status(ctx: click.Context, output: Path | None) -> None:
+    """What is scheduled, and what the next build would change; writes nothing.
+
+    Episodes dated in the future are left out of the feed until they are due.
+
+    Example: feedpub status
+    """
+    from .build import build as run_build, plan_outputs, when
+
+    root = show_root(ctx)
+    output = (output if output is not None else root / "public").resolve()
+    result = run_build(root)
+    for built in result.scheduled:
+        click.echo(f"scheduled: {built.slug} on {when(result.show, built)}")
+    click.echo(f"{len(result.episodes)} episodes in the feed, "
+               f"{len(result.scheduled)} scheduled")
+    changes = plan_outputs(result, output).changes()
+    for change in changes:
+        click.echo(f"next build: {change}")
+    if not changes:
+        click.echo(f"{output}: up to date")
 
 
 @cli.command()

@@ -11,10 +11,12 @@ previous feed exactly as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..companions import build_companions
 from ..config import load_show
+from ..dates import zone
 from ..episodes import episode_folders, load_episodes
 from ..errors import Diagnostic, FeedpubError, Problem
 from ..feed import render_feed
@@ -36,11 +38,14 @@ class BuildError(FeedpubError):
 @dataclass
 class BuildResult:
     show: Show
-    episodes: list[BuiltEpisode]
+    episodes: list[BuiltEpisode]  # in the feed (due), in the order they were read
     outputs: list[Output]  # in the order they must be published: the feed last
     lock: Lock
     # the offline feed rules' warnings, each at its source
     warnings: list[Diagnostic] = field(default_factory=list)
+    # dated later than the build: checked and in the lock, but left out of the feed and
+    # its outputs until due (soonest first)
+    scheduled: list[BuiltEpisode] = field(default_factory=list)
 
     @property
     def feed(self) -> bytes:
@@ -51,8 +56,14 @@ def quiet(_: str) -> None:
     pass
 
 
-def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) -> BuildResult:
-    """Run every stage in memory; raise BuildError with all problems found."""
+def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
+          now: datetime | None = None) -> BuildResult:
+    """Run every stage in memory; raise BuildError with all problems found.
+
+    An episode dated after ``now`` (default: the clock) is checked like any other and
+    recorded in the lock (so a CI checkout without its audio publishes it when due),
+    but left out of the feed and the outputs until then.
+    """
     try:
         show = load_show(root)
         lock = load_lock(root)
@@ -72,27 +83,45 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet) 
     problems += check_enclosures(built)
     if problems:
         raise BuildError([p.relative_to(root) for p in problems])
+    moment = now or datetime.now(timezone.utc)
+    scheduled = sorted((b for b in built if b.episode.pub_date > moment),
+                       key=lambda b: (b.episode.pub_date, b.slug))
+    for b in scheduled:
+        progress(f"scheduled: {b.slug} on {when(show, b)}, left out of the feed until then")
+    due = [b for b in built if b.episode.pub_date <= moment]
+    if not due:
+        first = scheduled[0]
+        raise BuildError(Problem(show.episodes_dir, "no episode is due yet: the first, "
+                                 f"{first.slug!r}, is scheduled for {when(show, first)}",
+                                 hint="a feed needs at least one published episode"))
     layout = show.layout
-    feed = render_feed(show, built, artwork.url if artwork else show.artwork)
+    feed = render_feed(show, due, artwork.url if artwork else show.artwork)
     # The feed rules, each finding reported at the file it came from (an item's at
     # its episode's files; the channel's at the feed, which is not written on error).
     findings = validate_bytes(feed, source=layout.feed())
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise BuildError([p.relative_to(root) for p in
-                          locate(errors, feed, built, f"{layout.feed()} (not written)")])
+                          locate(errors, feed, due, f"{layout.feed()} (not written)")])
     warnings = [p.relative_to(root) for p in
-                locate([f for f in findings if f.severity == "warning"], feed, built,
+                locate([f for f in findings if f.severity == "warning"], feed, due,
                        layout.feed())]
-    outputs = [*(m.media for m in measured if m.media),
-               *(o for m in measured for o in m.alternate_media), *([artwork] if artwork else []),
-               *sorted((o for b in built for o in b.companions), key=lambda o: o.path),
+    outputs = [*(b.measured.media for b in due if b.measured.media),
+               *(o for b in due for o in b.measured.alternate_media),
+               *([artwork] if artwork else []),
+               *sorted((o for b in due for o in b.companions), key=lambda o: o.path),
                Output.of_bytes("feed", layout.feed(), show.feed_url, FEED_MIME,
                                feed, "feed")]
     new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio, b.measured.alternates,
                                               kept_analysis(lock, b))
                                 for b in built}, podcast_guid=show.podcast_guid)
-    return BuildResult(show, built, outputs, new_lock, warnings)
+    return BuildResult(show, due, outputs, new_lock, warnings, scheduled)
+
+
+def when(show: Show, built: BuiltEpisode) -> str:
+    """An episode's date in the show's time zone, for messages."""
+    local = built.episode.pub_date.astimezone(zone(show.timezone))
+    return f"{local:%Y-%m-%d %H:%M} ({show.timezone})"
 
 
 def kept_analysis(lock: Lock, built: BuiltEpisode) -> dict[str, dict[str, object]]:
