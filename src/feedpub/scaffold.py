@@ -9,6 +9,8 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
+import tomlkit
+
 from .config import load_show
 from .dates import zone
 from .episodes import DESCRIPTION_FILE, EPISODE_FILE, SLUG, episode_folders
@@ -28,6 +30,11 @@ EPISODE_NOTES = {
 EPISODE_HINTS = ("duration", "explicit", "speakers")
 
 DESCRIPTION_TEMPLATE = "Show notes for *{title}*, in Markdown.\n"
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string (tomlkit escapes U+007F and the other controls)."""
+    return tomlkit.string(text).as_string()
 
 
 def slugify(title: str) -> str:
