@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import safeio
 from .errors import Problem
 from .source import locate
 
@@ -70,14 +71,11 @@ class TomlSource:
 def load(path: Path) -> tuple[TomlSource | None, Problem | None]:
     """Read and parse; a syntax or encoding error comes back as a Problem, with its line."""
     try:
-        raw = path.read_bytes()
+        text = safeio.read_text(path, "toml")
+    except safeio.SourceError as err:
+        return None, err.problems[0]
     except OSError as exc:
         return None, Problem(path, f"cannot read file: {exc.strerror}")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, Problem(path, "file is not UTF-8", line, expected="UTF-8 text")
     return parse(text, path)
 
 
@@ -85,6 +83,9 @@ def parse(text: str, path: Path) -> tuple[TomlSource | None, Problem | None]:
     """:func:`load` for text already read; ``path`` names it in messages."""
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        return None, Problem(path, "arrays or tables nest too deeply",
+                             expected=f"at most {safeio.MAX_DEPTH} levels")
     except tomllib.TOMLDecodeError as exc:
         position = SYNTAX_POSITION.search(str(exc))
         if position is None:

@@ -17,6 +17,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .. import safeio
 from ..errors import ConfigError, Problem
 from ..model import AudioFacts, Chapter
 
@@ -84,14 +85,25 @@ def load_lock(root: Path) -> Lock:
     path = root / LOCK_NAME
     lock = Lock(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = safeio.read_text(path, "lock")
+        deep = safeio.json_depth_ok(text)
+        if deep is not None:
+            raise ConfigError(Problem(path, "lock file nests too deeply", deep,
+                                      expected=f"at most {safeio.MAX_DEPTH} levels",
+                                      hint=RESTORE))
+        data = json.loads(text, parse_constant=_no_constant)
     except FileNotFoundError:
         return lock
+    except safeio.SourceError as err:
+        raise ConfigError(err.problems) from None
     except OSError as exc:
         raise ConfigError(Problem(path, f"cannot read: {exc.strerror}")) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(Problem(path, f"lock file is not valid JSON: {exc}", line,
+    except _NotANumber as exc:
+        raise ConfigError(Problem(path, f"lock file holds {exc.args[0]}, which is not a number",
+                                  _line_of(text, exc.args[0]), expected="finite numbers",
+                                  hint=RESTORE)) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(Problem(path, f"lock file is not valid JSON: {exc.msg}", exc.lineno,
                                   hint=RESTORE)) from None
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise ConfigError(Problem(path, "unknown lock file version", expected=f"version {VERSION}",
@@ -101,13 +113,51 @@ def load_lock(root: Path) -> Lock:
     if not isinstance(episodes, dict) or not isinstance(show_guid, (str, type(None))):
         raise ConfigError(Problem(path, "lock file has the wrong shape", hint=RESTORE))
     lock.podcast_guid = show_guid
+    problems = []
     for slug, raw in episodes.items():
         entry = parse_entry(raw)
-        if entry is None:
-            raise ConfigError(Problem(path, f"entry for {slug!r} is damaged",
-                                      expected="a guid and audio facts", hint=RESTORE))
-        lock.entries[slug] = entry
+        wrong = None if entry is None else implausible(entry)
+        if entry is None or wrong:
+            problems.append(Problem(path, f"entry for {slug!r} is damaged"
+                                    + (f": {wrong}" if wrong else ""),
+                                    _line_of(text, json.dumps(slug)),
+                                    expected="a guid and audio facts", hint=RESTORE))
+        elif entry is not None:
+            lock.entries[slug] = entry
+    if problems:
+        raise ConfigError(problems)
     return lock
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> float:
+    """json's hook for NaN and Infinity: a lock never holds them."""
+    raise _NotANumber(name)
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    at = text.find(needle)
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def implausible(entry: Entry) -> str | None:
+    """What no real measurement gives: negative sizes, durations that are not positive,
+    a type that is not audio or video, a hash that is not one."""
+    for facts in (entry.audio, *entry.alternates):
+        if facts is None:
+            continue
+        if facts.size < 0:
+            return f"size {facts.size} is negative"
+        if not (0 < facts.duration < 1e7):
+            return f"duration {facts.duration} is not a plausible number of seconds"
+        if not facts.mime.startswith(("audio/", "video/")):
+            return f"type {facts.mime!r} is not an audio or video type"
+        if len(facts.sha256) != 64 or any(c not in "0123456789abcdef" for c in facts.sha256):
+            return "sha256 is not a SHA-256 hex digest"
+    return None
 
 
 RESTORE = "restore it from git; feedpub build writes it"

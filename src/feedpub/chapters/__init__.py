@@ -45,7 +45,7 @@ def read(path: Path) -> tuple[Chapter, ...]:
     if suffix == ".json":
         from ..transcripts import read_text  # the same UTF-8 check and message as transcripts
 
-        return jsonfmt.read(read_text(path), path)
+        return jsonfmt.read(read_text(path, "chapters"), path)
     raise TranscriptError(Problem(path, f"unknown chapters format {path.suffix!r}",
                                   expected="chapters.toml or chapters.json"))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import os
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def speaker(values: dict[str, Any]) -> Speaker:
 def load_episode(show: Show, folder: Path) -> Episode:
     slug = folder.name
     path = folder / EPISODE_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # a pipe or a device is reported by the reader
         raise EpisodeError(Problem(path, "episode folder has no episode.toml",
                                    hint='create one with: feedpub new "Title"'))
     src, syntax = load(path)
@@ -113,5 +114,6 @@ def load_episode(show: Show, folder: Path) -> Episode:
         transcript_files=tuple(sorted(p for p in folder.iterdir()
                                       if transcripts.is_transcript(p))),
         transcript_languages=tuple(v["transcript_languages"] or ()),
-        chapters_file=next((folder / n for n in CHAPTER_FILES if (folder / n).is_file()), None),
+        chapters_file=next((folder / n for n in CHAPTER_FILES
+                            if os.path.lexists(folder / n)), None),
     )

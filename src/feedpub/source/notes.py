@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .. import safeio
 from ..errors import Problem
 from ..markup import clean
 
@@ -92,16 +93,12 @@ def sanitise(text: str) -> str:
 
 def _read(path: Path, problems: list[Problem]) -> str | None:
     try:
-        raw = path.read_bytes()
+        return safeio.read_text(path, "notes", bom_ok=True).strip()
+    except safeio.SourceError as err:
+        problems.extend(err.problems)
     except OSError as exc:
         problems.append(Problem(path, f"cannot read: {exc.strerror}"))
-        return None
-    try:
-        return raw.decode("utf-8").strip()
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(path, "file is not UTF-8", line, "UTF-8 text"))
-        return None
+    return None
 
 
 def read_notes(folder: Path, problems: list[Problem]) -> Notes | None:

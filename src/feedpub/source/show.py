@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ def person(values: dict[str, Any]) -> Person:
 def read_show(root: Path) -> tuple[dict[str, Any], list[Problem], dict[str, Any]]:
     """The checked values of ``root/podcast.toml``, its problems, and the raw data."""
     path = root / CONFIG_NAME
-    if not path.is_file():
+    if not os.path.lexists(path):  # a pipe or a device is reported by the reader
         raise ConfigError(Problem(path, "no podcast.toml here",
                                   hint="run feedpub in the show folder, or pass -C DIR"))
     src, syntax = load(path)

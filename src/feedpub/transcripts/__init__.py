@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from .. import safeio
 from ..errors import Problem, TranscriptError
 from ..model import Segment, Speaker, Transcript
 from . import html, jsonfmt, plain, speakertext, srt, vtt
@@ -37,13 +38,23 @@ WRITERS: list[Writer] = [
 TRANSCRIPT_STEM = "transcript"
 
 
-def read_text(path: Path) -> str:
-    """A transcript or chapters file's text; unreadable or non-UTF-8 files are errors."""
+def read_text(path: Path, kind: str = "transcript") -> str:
+    """A transcript or chapters file's text; unreadable, oversized, special (a pipe, a
+    device) or non-UTF-8 files are errors, and so are control characters."""
     try:
-        data = path.read_bytes()
+        data = safeio.read_bytes(path, kind)
+    except safeio.SourceError as err:
+        raise TranscriptError(err.problems) from None
     except OSError as exc:
         raise TranscriptError(Problem(path, f"cannot read: {exc.strerror}")) from None
-    return decode(path, data)
+    text = decode(path, data)
+    bad = safeio.control_characters(text) if kind == "transcript" else []
+    if bad:
+        line, char = bad[0]
+        raise TranscriptError(Problem(path, f"contains the control character {char}", line,
+                                      expected="text without control characters",
+                                      hint="remove it; players would show it as garbage"))
+    return text
 
 
 def decode(path: Path, data: bytes) -> str:

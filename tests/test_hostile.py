@@ -1,0 +1,186 @@
+"""Hostile source files: every loader bounded, every build ends with a clear message.
+
+Each case puts one hostile file where the show expects a source file and asserts the
+exact message the build gives, at the right file: never a hang, never an internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from feedpub.build import build
+from feedpub.errors import FeedpubError
+from feedpub.safeio import LIMITS
+
+TRANSCRIPT = "Speaker #0\nBonjour.\n"
+
+
+@pytest.fixture(autouse=True)
+def deadline() -> Iterator[None]:
+    """A loader that blocks (a FIFO opened for reading) would hang: fail instead."""
+    def expired(*_: object) -> None:
+        raise TimeoutError("the build did not end")
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def fifo(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def dev_zero(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.symlink_to("/dev/zero")
+
+
+def huge(kind: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        with path.open("wb") as fh:
+            fh.truncate(LIMITS[kind] + 1)  # sparse: costs no disk
+    return write
+
+
+def content(data: bytes) -> Callable[[Path], None]:
+    return lambda path: path.write_bytes(data)
+
+
+FILES = {  # file in the show -> kind of limit
+    "podcast.toml": "toml",
+    "episodes/ep/episode.toml": "toml",
+    "episodes/ep/description.md": "notes",
+    "episodes/ep/transcript.txt": "transcript",
+    "episodes/ep/chapters.json": "chapters",
+    "feedpub.lock": "lock",
+}
+
+
+def errors(root: Path) -> str:
+    with pytest.raises(FeedpubError) as info:
+        build(root)
+    return str(info.value)
+
+
+@pytest.fixture
+def show(make_show) -> Path:
+    folder = make_show.episode("ep")
+    (folder / "transcript.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (folder / "chapters.json").write_text('{"version": "1.2.0", "chapters": [{"startTime": 0}]}',
+                                          encoding="utf-8")
+    build(make_show.root)  # writes nothing but proves the show is good
+    from feedpub.build import write_outputs
+    write_outputs(build(make_show.root), make_show.root / "public")  # and a lock exists
+    return make_show.root
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_a_named_pipe_is_refused_without_opening_it(show: Path, name: str) -> None:
+    fifo(show / name)
+    assert f"{name}: is a named pipe, not a regular file (expected a regular file)" in \
+        errors(show)
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_a_link_to_dev_zero_is_refused(show: Path, name: str) -> None:
+    dev_zero(show / name)
+    assert f"{name}: is a character device, not a regular file" in errors(show)
+
+
+@pytest.mark.parametrize("name,kind", list(FILES.items()))
+def test_a_huge_file_is_refused_before_reading(show: Path, name: str, kind: str) -> None:
+    huge(kind)(show / name)
+    limit = LIMITS[kind]
+    assert (f"{name}: is {limit + 1:,} bytes; a {kind} file may have at most {limit:,} "
+            f"(expected at most {limit // 1024 // 1024} MiB)") in errors(show)
+
+
+@pytest.mark.parametrize("name", ["podcast.toml", "episodes/ep/episode.toml"])
+def test_toml_with_a_byte_order_mark_says_so(show: Path, name: str) -> None:
+    path = show / name
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert (f"{name}:1: starts with a UTF-8 byte-order mark (expected UTF-8 without a "
+            "byte-order mark)\n  hint: remove the byte-order mark") in errors(show)
+
+
+@pytest.mark.parametrize("name", ["podcast.toml", "episodes/ep/episode.toml",
+                                  "episodes/ep/description.md", "feedpub.lock"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_utf16_and_utf32_are_named(show: Path, name: str, encoding: str) -> None:
+    path = show / name
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    family = "UTF-32" if "32" in encoding else "UTF-16"
+    assert f"{name}:1: is {family} text (expected UTF-8 text)\n  hint: save it as UTF-8" in \
+        errors(show)
+
+
+@pytest.mark.parametrize("name", ["podcast.toml", "episodes/ep/description.md",
+                                  "feedpub.lock"])
+def test_nul_bytes_are_errors_with_their_line(show: Path, name: str) -> None:
+    path = show / name
+    path.write_bytes(path.read_bytes().rstrip(b"\n") + b"\n\x00\n")
+    line = path.read_bytes().count(b"\n")
+    assert f"{name}:{line}: contains a NUL byte (expected text without NUL bytes)" in \
+        errors(show)
+
+
+def test_control_characters_in_a_transcript_are_errors(show: Path) -> None:
+    (show / "episodes/ep/transcript.txt").write_text("Speaker #0\nBon\x07jour.\n")
+    assert ("episodes/ep/transcript.txt:2: contains the control character U+0007 (expected "
+            "text without control characters)") in errors(show)
+
+
+def test_deep_toml_nesting_is_an_error_not_a_crash(show: Path) -> None:
+    (show / "episodes/ep/episode.toml").write_text(
+        'title = "E"\ndate = "2025-05-13"\naudio = "ep.mp3"\nx = ' + "[" * 10_000
+        + "]" * 10_000 + "\n")
+    assert ("episodes/ep/episode.toml: arrays or tables nest too deeply (expected at most 64 "
+            "levels)") in errors(show)
+
+
+def test_deep_json_nesting_is_an_error_not_a_crash(show: Path) -> None:
+    (show / "episodes/ep/chapters.json").write_text(
+        '{"version": "1.2.0", "chapters": ' + "[" * 10_000 + "]" * 10_000 + "}")
+    assert "episodes/ep/chapters.json:1: not usable JSON: nested too deeply" in errors(show)
+    lock = show / "feedpub.lock"
+    lock.write_text('{"version": 1, "x": ' + "[" * 10_000 + "]" * 10_000 + "}")
+    assert "feedpub.lock:1: lock file nests too deeply (expected at most 64 levels)" in \
+        errors(show)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_in_the_lock(show: Path, constant: str) -> None:
+    lock = show / "feedpub.lock"
+    text = lock.read_text()
+    head, _, rest = text.partition('"duration": ')
+    lock.write_text(head + '"duration": ' + constant + rest[rest.index(","):])
+    line = (head.count("\n") + 1)
+    assert (f"feedpub.lock:{line}: lock file holds {constant}, which is not a number "
+            "(expected finite numbers)") in errors(show)
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("size", "-5", "size -5 is negative"),
+    ("mime", '"text/html"', "type 'text/html' is not an audio or video type"),
+    ("duration", "0", "duration 0 is not a plausible number of seconds"),
+])
+def test_implausible_lock_values_are_reported_at_the_lock(show: Path, field: str, value: str,
+                                                          message: str) -> None:
+    import json
+
+    lock = show / "feedpub.lock"
+    data = json.loads(lock.read_text())
+    data["episodes"]["ep"]["audio"][field] = json.loads(value)
+    lock.write_text(json.dumps(data, indent=2))
+    found = errors(show)
+    assert f"entry for 'ep' is damaged: {message}" in found
+    assert found.startswith("feedpub.lock:")
+    assert "feed.xml" not in found
