@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import ExitCode, Failed, FeedpubError, Problem, UsageError
+from .errors import ExitCode, Failed, FeedpubError, Problem, Terminated, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 INTERNAL = "this is a bug, run with --traceback and report it"
@@ -43,6 +43,9 @@ class Boundary(click.Group):
         except KeyboardInterrupt:
             click.echo("feedpub: interrupted", err=True)
             code = ExitCode.INTERRUPTED
+        except Terminated:
+            click.echo("feedpub: terminated", err=True)
+            code = ExitCode.TERMINATED
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise  # click's own: --help, usage errors
         except Exception as err:  # a bug of ours: say so briefly unless asked for details
@@ -489,6 +492,12 @@ def build_in_memory(root: Path) -> bytes:
 
 def main() -> None:
     """The console script: click parses, :class:`Boundary` maps errors to exit codes."""
+    import signal
+
+    def terminate(*_: object) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminate)
     cli.main(prog_name="feedpub")
 
 

@@ -24,7 +24,8 @@ class ExitCode(enum.IntEnum):
     USAGE = 2  # bad command line or unreadable configuration
     PUBLISH = 3  # upload or notification failed
     INTERNAL = 70  # a bug of feedpub's (EX_SOFTWARE of sysexits.h)
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM, as a shell reports it (128 + 15)
 
 
 @dataclass(frozen=True)
@@ -146,3 +147,7 @@ class Failed(FeedpubError):
 
     def __init__(self) -> None:
         super().__init__([])
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every ``finally`` (temp files) runs."""

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
-from .errors import FeedpubError, Problem
+from .errors import FeedpubError, Problem, UsageError
 from .layout import Layout
 from .model import Output
-from .writefile import copy_atomic, write_atomic
+from .writefile import copy_atomic, is_temp, write_atomic
 
 MANIFEST = ".feedpub-files.json"
 
@@ -47,6 +48,7 @@ class Plan:
 
     steps: list[Step] = field(default_factory=list)
     manifest: tuple[Path, bytes] | None = None
+    folders: set[str] = field(default_factory=set)  # written to (relative; "" the top)
 
     def __bool__(self) -> bool:
         return bool(self.steps)
@@ -79,6 +81,51 @@ def local_path(out: Output, layout: Layout) -> str | None:
     return None if media is None else media + out.path
 
 
+def check_output_folder(output: Path, sources: list[Path]) -> None:
+    """The output folder may not be, lie inside, or contain any of the show's ``sources``
+    (episodes/, podcast.toml, feedpub.lock, media_dir): a build would overwrite them."""
+    out = output.resolve()
+    for source in sources:
+        src = source.resolve()
+        if out == src or out.is_relative_to(src) or (src.is_relative_to(out) and
+                                                      source.exists()):
+            how = ("is" if out == src else "is inside" if out.is_relative_to(src)
+                   else "contains")
+            raise UsageError(Problem(output, f"the output folder {how} {source.name}, a "
+                                     "source of the show: a build would overwrite it",
+                                     expected="a folder of its own, such as public/",
+                                     hint="pass --output public/"))
+
+
+def no_links_below(output: Path, rel: str) -> None:
+    """Writes never go through a symbolic link inside the output folder (a linked
+    ``OUT/<slug>`` would send them anywhere)."""
+    here = output
+    for part in rel.split("/")[:-1]:
+        here = here / part
+        if here.is_symlink():
+            raise FeedpubError(Problem(here, "is a symbolic link inside the output folder",
+                                       expected="a real folder",
+                                       hint="remove the link; feedpub writes only real "
+                                            "files and folders under its output"))
+
+
+def remove_stale_temp_files(output: Path, folders: set[str]) -> int:
+    """Delete temp files an interrupted run left in the folders this build writes to."""
+    removed = 0
+    for rel in folders:
+        folder = output / rel if rel else output
+        try:
+            names = [e.name for e in os.scandir(folder) if e.is_file(follow_symlinks=False)]
+        except OSError:
+            continue
+        for name in names:
+            if is_temp(name):
+                (folder / name).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def plan(outputs: list[Output], layout: Layout, output: Path,
          lock: tuple[Path, bytes] | None) -> Plan:
     """Compare the build's ``outputs`` (feed last) and the lock file with what is on disk."""
@@ -87,7 +134,9 @@ def plan(outputs: list[Output], layout: Layout, output: Path,
     for out in outputs:
         rel = local_path(out, layout)
         if rel is not None:
+            no_links_below(output, rel)
             wanted[rel] = out
+    result.folders = {rel.rpartition("/")[0] for rel in wanted}
     feed = [rel for rel, out in wanted.items() if out.kind == "feed"]
     for rel, out in wanted.items():
         if out.kind == "feed":

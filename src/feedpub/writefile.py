@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,9 +23,20 @@ def copy_atomic(source: Path, path: Path) -> None:
     _atomic(path, copy)
 
 
+#: temp files are named ``.<name>.feedpub-<random>.tmp``, so that a build can recognise
+#: (and remove) the ones an earlier, killed run left behind
+TEMP_PREFIX = ".feedpub-"
+TEMP_NAME = re.compile(r"^\..*\.feedpub-[A-Za-z0-9_]+\.tmp$")
+
+
+def is_temp(name: str) -> bool:
+    return bool(TEMP_NAME.match(name))
+
+
 def _atomic(path: Path, fill: Callable[[BinaryIO], object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_PREFIX}", suffix=".tmp",
+                               dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fill(fh)

@@ -21,7 +21,8 @@ from ..episodes import episode_folders, load_episodes
 from ..errors import Diagnostic, FeedpubError, Problem
 from ..feed import render_feed
 from ..model import BuiltEpisode, Output, Show
-from ..output import LocalDirectory, Plan, apply, plan
+from ..output import (LocalDirectory, Plan, apply, check_output_folder, plan,
+                      remove_stale_temp_files)
 from ..spec import FEED_MIME
 from ..validate import validate_bytes
 from .checks import check_enclosures, check_identities, check_show_guid
@@ -135,6 +136,9 @@ def kept_analysis(lock: Lock, built: BuiltEpisode) -> dict[str, dict[str, object
 
 def plan_outputs(result: BuildResult, output: Path) -> Plan:
     """What writing this build to ``output`` would change (``build --check`` prints it)."""
+    show = result.show
+    check_output_folder(output, [show.root / "podcast.toml", show.root / show.episodes_dir,
+                                 result.lock.path, *([show.media_dir] if show.media_dir else [])])
     return plan(result.outputs, result.show.layout, output,
                 (result.lock.path, result.lock.to_json().encode("utf-8")))
 
@@ -144,5 +148,6 @@ def write_outputs(result: BuildResult, output: Path,
     """Publish the build to the local folder ``output``: what changed, in the outputs'
     order (the feed last), each file atomically; return what was done."""
     todo = plan_outputs(result, output)
+    remove_stale_temp_files(output, todo.folders)  # left by a run that was killed
     apply(todo, target)
     return todo
