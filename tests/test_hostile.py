@@ -184,3 +184,32 @@ def test_implausible_lock_values_are_reported_at_the_lock(show: Path, field: str
     assert f"entry for 'ep' is damaged: {message}" in found
     assert found.startswith("feedpub.lock:")
     assert "feed.xml" not in found
+
+
+def test_two_transcripts_in_one_language_are_an_error_naming_both(show: Path) -> None:
+    folder = show / "episodes" / "ep"
+    (folder / "transcript.fr.txt").write_text("Speaker #0\nSalut.\n", encoding="utf-8")
+    assert ("episodes/ep/transcript.fr.txt: transcript.fr.txt, transcript.txt are transcripts "
+            "in the same language (fr) (expected one transcript per language)") in errors(show)
+
+
+@pytest.mark.parametrize("slug,why", [
+    ("con", "'con' is a device name on Windows"),
+    ("lpt1", "'lpt1' is a device name on Windows"),
+    ("aux.show", "'aux.show' is a device name on Windows"),
+    ("ep-2.", "'ep-2.' ends with a dot"),
+])
+def test_folder_names_a_windows_clone_cannot_hold(make_show, slug: str, why: str) -> None:
+    make_show.episode(slug)
+    assert (f"episodes/{slug}: folder name {why}: a clone of the show fails on Windows "
+            "(expected another folder name)") in errors(make_show.root)
+
+
+def test_a_single_speakers_table_gets_its_line_and_the_fix(make_show) -> None:
+    make_show.episode("ep", extra='[speakers]\nlabel = "Speaker #0"\nname = "Ada"\n')
+    assert ("episodes/ep/episode.toml:4: speakers: is one table [speakers], not a list of "
+            "tables (expected [[speakers]] tables)\n  hint: write [[speakers]] (two brackets) "
+            "above each entry") in errors(make_show.root)
+    make_show.episode("ep", extra='[speakers]\nname = "Ada"\n[speakers]\nname = "Bo"\n')
+    assert ("hint: a table is declared once; for a list of tables write [[speakers]] above "
+            "each entry") in errors(make_show.root)

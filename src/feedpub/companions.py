@@ -68,7 +68,27 @@ def read_transcripts(show: Show, measured: MeasuredEpisode, problems: list[Probl
         problems.extend(wrong)
         if not wrong:
             found.append(tr)
-    return found
+    return [tr for tr in found if not duplicate(tr, found, show.language, problems)]
+
+
+def duplicate(tr: Transcript, found: list[Transcript], default_language: str,
+              problems: list[Problem]) -> bool:
+    """Two timed (or two untimed) transcripts in one language: one would be dropped unseen,
+    so both are named in an error.  A timed and an untimed one may share a language: the
+    timed one is published (README, "What is published")."""
+    same = [o for o in found if o is not tr and o.timed == tr.timed
+            and (o.language or default_language) == (tr.language or default_language)]
+    if not same:
+        return False
+    first = min([tr, *same], key=lambda t: str(t.source))
+    if first is tr:
+        names = ", ".join(sorted(t.source.name for t in [tr, *same] if t.source))
+        problems.append(Problem(tr.source, f"{names} are transcripts in the same language "
+                                f"({tr.language or default_language})",
+                                expected="one transcript per language",
+                                hint="keep one, or name the other's language: "
+                                     "transcript.en.srt"))
+    return True
 
 
 def read_chapters(measured: MeasuredEpisode, problems: list[Problem]) -> tuple[Chapter, ...]:

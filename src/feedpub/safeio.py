@@ -167,3 +167,17 @@ def json_depth_ok(text: str, limit: int = MAX_DEPTH) -> int | None:
         elif ch in "]}":
             depth -= 1
     return None
+
+
+#: names Windows reserves for devices, with or without an extension
+WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                              *(f"lpt{n}" for n in range(1, 10))])
+
+
+def not_portable(name: str) -> str | None:
+    """Why a clone of the show would fail on Windows with this file or folder name, or None."""
+    if name.split(".")[0].lower() in WINDOWS_RESERVED:
+        return f"{name!r} is a device name on Windows"
+    if name.endswith((".", " ")):
+        return f"{name!r} ends with {'a dot' if name.endswith('.') else 'a space'}"
+    return None

@@ -91,7 +91,11 @@ def parse(text: str, path: Path) -> tuple[TomlSource | None, Problem | None]:
         if position is None:
             return None, Problem(path, f"invalid TOML: {exc}")
         message = SYNTAX_POSITION.sub(f" (column {position.group(2)})", str(exc))
-        return None, Problem(path, f"invalid TOML: {message}", int(position.group(1)))
+        twice = re.match(r"Cannot declare \('([^']+)',?\) twice", str(exc))
+        hint = (f"a table is declared once; for a list of tables write [[{twice.group(1)}]]"
+                " above each entry") if twice else None
+        return None, Problem(path, f"invalid TOML: {message}", int(position.group(1)),
+                             hint=hint)
     return TomlSource(path, data, text), None
 
 

@@ -63,6 +63,11 @@ def _array(schema: FileSchema, table: Table, raw: Any, dotted: str,
         if table.required:
             src.missing(dotted, f"{table.header} tables")
         return []
+    if isinstance(raw, dict):  # [speakers] written where [[speakers]] was meant
+        src.problem(dotted, f"is one table [{table.name}], not a list of tables",
+                    f"{table.header} tables",
+                    hint=f"write {table.header} (two brackets) above each entry")
+        return []
     if not isinstance(raw, list):
         src.problem(dotted, f"got {raw!r}", f"{table.header} tables")
         return []

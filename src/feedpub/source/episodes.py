@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .. import transcripts
+from .. import safeio, transcripts
 from ..dates import DateProblem, parse_date, parse_duration, zone
 from ..errors import EpisodeError, Problem
 from ..markup import html_to_text, markdown_to_html
@@ -88,6 +88,10 @@ def load_episode(show: Show, folder: Path) -> Episode:
     if not SLUG.match(slug):
         problems.insert(0, Problem(folder, f"folder name {slug!r} is not usable in URLs",
                                    expected="lower-case ASCII letters, digits, '-', '_' or '.'"))
+    elif (why := safeio.not_portable(slug)) is not None:
+        problems.insert(0, Problem(folder, f"folder name {why}: a clone of the show fails on "
+                                   "Windows", expected="another folder name",
+                                   hint=f"rename it, e.g. to {slug.rstrip('. ')}-episode"))
     notes = read_notes(folder, problems)
     if problems:
         raise EpisodeError(problems)
