@@ -23,7 +23,7 @@ def published(out: Path) -> dict[str, bytes]:
 def test_sample_show_output_is_unchanged(sample_show: Path, tmp_path: Path,
                                          update_golden: bool) -> None:
     out = tmp_path / "public"
-    write_outputs(build(sample_show), out)
+    write_outputs(build(sample_show, site=False), out)  # the site: tests/test_site.py
     got = published(out)
     if update_golden:
         for rel, data in got.items():

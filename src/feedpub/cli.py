@@ -90,9 +90,10 @@ def progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
 @click.option("--update-lock", is_flag=True,
               help="Accept changed audio, guids and removed episodes, and record them.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+@click.option("--no-site", is_flag=True, help="Only the feed and its files: no web pages.")
 @click.pass_context
 def build(ctx: click.Context, output: Path | None, check: bool, update_lock: bool,
-          quiet: bool) -> None:
+          quiet: bool, no_site: bool) -> None:
     """Build feed.xml (and transcript files) from podcast.toml and episodes/.
 
     Nothing is written unless every check passes; feed.xml is replaced atomically.
@@ -103,7 +104,8 @@ def build(ctx: click.Context, output: Path | None, check: bool, update_lock: boo
 
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
-    result = run_build(root, update_lock=update_lock, progress=progress_printer(not quiet))
+    result = run_build(root, update_lock=update_lock, progress=progress_printer(not quiet),
+                       site=not no_site)
     for warning in result.warnings:
         click.echo(f"feedpub: {warning.severity}: {warning}", err=True)
     if check:
@@ -146,6 +148,42 @@ def status(ctx: click.Context, output: Path | None) -> None:
         click.echo(f"next build: {change}")
     if not changes:
         click.echo(f"{output}: up to date")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder the build is written to and served from (default: public/).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--preview", is_flag=True,
+              help="Serve a build held in memory whose feed, page and audio URLs point at "
+              "this server (subscribe to it from an app on this machine); writes nothing.")
+@click.option("--no-watch", is_flag=True, help="Do not rebuild when a file of the show changes.")
+@click.pass_context
+def serve(ctx: click.Context, output: Path | None, port: int, preview: bool,
+          no_watch: bool) -> None:
+    """Serve the built show on 127.0.0.1, with ranges and the hosts' headers.
+
+    Rebuilds when a file of the show changes.  Stop with Ctrl-C.
+
+    Example: feedpub serve --preview --port 8000
+    """
+    import time
+
+    from .site.serve import Preview
+
+    root = show_root(ctx)
+    output = (output if output is not None else root / "public").resolve()
+    server = Preview(root, output, preview=preview, port=port, report=progress_printer(True))
+    url = server.start(watch=not no_watch)
+    click.echo(f"serving {url}  (feed: {server.feed_url}; Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
 
 
 @cli.command()

@@ -68,6 +68,26 @@ class Layout:
         """Local artwork files (show or episode cover) published under the site."""
         return f"artwork/{file_name}"
 
+    def search_bundle(self) -> str:
+        """Folder of the site's static search index (Pagefind's bundle)."""
+        return "pagefind/"
+
+    def host_config(self, name: str) -> str:
+        """Host configuration files: the ones hosts read at the site root (``.nojekyll``,
+        ``_headers``, ``_redirects``) there, the others (S3 CORS, nginx) under host/."""
+        return name if name in {".nojekyll", "_headers", "_redirects"} else f"host/{name}"
+
+    def relative(self, from_path: str, to_path: str) -> str:
+        """A link from one site-root file to another that works under any sub-path
+        (and in a preview on another host): ``index.html`` becomes its folder."""
+        start = PurePosixPath(from_path).parent
+        target = PurePosixPath(to_path)
+        up = len(start.parts)
+        rel = "../" * up + str(target) if str(target) != "." else "../" * up
+        if rel.endswith("index.html"):
+            rel = rel[: -len("index.html")]
+        return quote(rel) or "./"
+
     def url(self, path: str) -> str:
         """Public URL of a site-root path; ``index.html`` pages get their folder URL."""
         if path == "index.html" or path.endswith("/index.html"):

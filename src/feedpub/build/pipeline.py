@@ -23,6 +23,7 @@ from ..feed import render_feed
 from ..model import BuiltEpisode, Output, Show
 from ..output import (LocalDirectory, Plan, apply, check_output_folder, plan,
                       remove_stale_temp_files)
+from ..site import build_site
 from ..spec import FEED_MIME
 from ..validate import validate_bytes
 from .checks import check_enclosures, check_identities, check_show_guid
@@ -58,7 +59,7 @@ def quiet(_: str) -> None:
 
 
 def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
-          now: datetime | None = None) -> BuildResult:
+          now: datetime | None = None, site: bool = True) -> BuildResult:
     """Run every stage in memory; raise BuildError with all problems found.
 
     An episode dated after ``now`` (default: the clock) is checked like any other and
@@ -96,7 +97,8 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
                                  f"{first.slug!r}, is scheduled for {when(show, first)}",
                                  hint="a feed needs at least one published episode"))
     layout = show.layout
-    feed = render_feed(show, due, artwork.url if artwork else show.artwork)
+    artwork_url = artwork.url if artwork else show.artwork
+    feed = render_feed(show, due, artwork_url)
     # The feed rules, each finding reported at the file it came from (an item's at
     # its episode's files; the channel's at the feed, which is not written on error).
     findings = validate_bytes(feed, source=layout.feed())
@@ -111,6 +113,7 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
                *(o for b in due for o in b.measured.alternate_media),
                *([artwork] if artwork else []),
                *sorted((o for b in due for o in b.companions), key=lambda o: o.path),
+               *(build_site(root, show, due, artwork_url) if site else []),
                Output.of_bytes("feed", layout.feed(), show.feed_url, FEED_MIME,
                                feed, "feed")]
     new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio, b.measured.alternates,

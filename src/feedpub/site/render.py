@@ -1,0 +1,303 @@
+"""The show's website, rendered from the built model into :class:`~feedpub.model.Output`\\ s.
+
+Pages are Jinja2 templates with autoescaping on: every title, name and transcript
+text is escaped; the only HTML passed through is the description, which
+:mod:`feedpub.markup` rendered from Markdown with raw HTML disabled.  Links between
+pages are relative (the site works under a sub-path and in a preview on another
+host); canonical, Open Graph and structured-data URLs are absolute, from
+:class:`~feedpub.layout.Layout`.  Nothing on a page comes from a third party.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterator
+
+import jinja2
+from markupsafe import Markup
+
+from ..layout import Layout
+from ..model import BuiltEpisode, Output, Segment, Show, Transcript
+from . import hostconfig, words
+
+PER_PAGE = 20
+EMBED_SIZE = (480, 180)
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What ``[site]`` in podcast.toml says (all optional)."""
+
+    subscribe: tuple[Link, ...] = ()  # Apple Podcasts, Spotify… pages of the show
+    per_page: int = PER_PAGE
+    search: bool = True
+    theme: Path | None = None  # the show's theme/ folder, when it has one
+
+
+@dataclass
+class Turn:
+    """Consecutive segments of one speaker, as the page shows them."""
+
+    speaker: str | None
+    start: float | None
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.strip() for t in self.texts if t.strip())
+
+
+def turns(segments: tuple[Segment, ...]) -> list[Turn]:
+    out: list[Turn] = []
+    for seg in segments:
+        if out and seg.speaker == out[-1].speaker:
+            out[-1].texts.append(seg.text)
+        else:
+            out.append(Turn(seg.speaker, seg.start, [seg.text]))
+    return out
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """Structured data that stays inert inside <script>: <, > and & as JSON escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class Theme:
+    """Templates and static files: the show's ``theme/`` first, then feedpub's own."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        loaders: list[jinja2.BaseLoader] = []
+        if folder is not None and (folder / "templates").is_dir():
+            loaders.append(jinja2.FileSystemLoader(folder / "templates"))
+        loaders.append(jinja2.PackageLoader("feedpub.site", "templates"))
+        self.env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders),
+                                      autoescape=True, trim_blocks=True,
+                                      lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+    def static_files(self) -> dict[str, bytes]:
+        """Every static file by name; the theme's replace or add to feedpub's."""
+        files: dict[str, bytes] = {}
+        pkg = resources.files("feedpub.site") / "static"
+        for entry in sorted(pkg.iterdir(), key=lambda e: e.name):
+            if entry.is_file():
+                files[entry.name] = entry.read_bytes()
+        if self.folder is not None and (self.folder / "static").is_dir():
+            base = self.folder / "static"
+            for path in sorted(base.rglob("*")):
+                if path.is_file():
+                    files[path.relative_to(base).as_posix()] = path.read_bytes()
+        return files
+
+
+class SiteRenderer:
+    def __init__(self, show: Show, episodes: list[BuiltEpisode], layout: Layout,
+                 options: SiteOptions, artwork_url: str) -> None:
+        self.show = show
+        self.artwork = artwork_url
+        self.episodes = sorted(episodes, key=lambda b: b.episode.pub_date, reverse=True)
+        self.layout = layout
+        self.options = options
+        self.theme = Theme(options.theme)
+        self.lang = show.language
+        self.words = words.labels(show.language)
+        self.static = self.theme.static_files()
+        # Asset links carry a hash of the content: caches can keep them, a change shows.
+        self.versions = {name: hashlib.sha256(data).hexdigest()[:10]
+                         for name, data in self.static.items()}
+
+    # -- links --------------------------------------------------------------------
+    def asset_link(self, page: str, name: str) -> str:
+        link = self.layout.relative(page, self.layout.asset(name))
+        version = self.versions.get(name)
+        return f"{link}?v={version}" if version else link
+
+    def page_common(self, page: str, canonical: str) -> dict[str, Any]:
+        layout = self.layout
+        return {
+            "lang": self.lang, "show": self.show, "w": self.words,
+            "feed_url": layout.url(layout.feed()),
+            "canonical": canonical,
+            "home": layout.relative(page, layout.show_page(1)),
+            "css": self.asset_link(page, "style.css"),
+            "js": self.asset_link(page, "site.js"),
+            "search": self.options.search,
+            "pagefind_css": layout.relative(page, layout.search_bundle() + "pagefind-ui.css"),
+            "pagefind_js": layout.relative(page, layout.search_bundle() + "pagefind-ui.js"),
+            "og_locale": str(words.locale(self.lang)),
+        }
+
+    def render(self, template: str, **context: Any) -> bytes:
+        return self.env_render(template, context).encode("utf-8")
+
+    def env_render(self, template: str, context: dict[str, Any]) -> str:
+        return self.theme.env.get_template(template).render(**context)
+
+    def page(self, path: str, data: bytes, language: str | None = None) -> Output:
+        return Output.of_bytes("page", path, self.layout.url(path), "text/html; charset=utf-8",
+                               data, "page", language=language or self.lang)
+
+    # -- facts of an episode ------------------------------------------------------------
+    def summary(self, built: BuiltEpisode, page: str) -> dict[str, Any]:
+        ep = built.episode
+        seconds = built.audio.duration
+        return {
+            "ep": ep,
+            "link": self.layout.relative(page, self.layout.episode_page(ep.slug)),
+            "date": words.date_text(ep.pub_date, self.lang),
+            "iso_date": ep.pub_date.date().isoformat(),
+            "duration": words.duration_text(seconds, self.lang) if seconds else None,
+            "image": ep.image or self.artwork,
+        }
+
+    def transcript_for_page(self, ep: BuiltEpisode) -> Transcript | None:
+        """The transcript in the show's language if there is one, else the first."""
+        for tr in ep.transcripts:
+            if (tr.language or self.lang).split("-")[0] == self.lang.split("-")[0]:
+                return tr
+        return ep.transcripts[0] if ep.transcripts else None
+
+    def transcript_files(self, ep: BuiltEpisode, page: str) -> list[dict[str, str]]:
+        files = []
+        for pub in ep.companions:
+            name = PurePosixPath(pub.path).name
+            if pub.kind != "transcript":
+                continue
+            files.append({"name": name, "link": self.layout.relative(page, pub.path),
+                          "format": PurePosixPath(name).suffix[1:].upper(),
+                          "language": pub.language or self.lang, "mime": pub.mime})
+        return files
+
+    def series_ld(self) -> dict[str, Any]:
+        show, layout = self.show, self.layout
+        return {
+            "@type": "PodcastSeries", "name": show.title, "description": show.description,
+            "url": layout.url(layout.show_page(1)), "image": self.artwork,
+            "webFeed": layout.url(layout.feed()), "inLanguage": show.language,
+            "author": {"@type": "Person" if any(p.name == show.author for p in show.persons)
+                       else "Organization", "name": show.author},
+        }
+
+    def episode_ld(self, built: BuiltEpisode) -> dict[str, Any]:
+        ep = built.episode
+        data: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "PodcastEpisode",
+            "name": ep.title, "url": self.layout.url(self.layout.episode_page(ep.slug)),
+            "datePublished": ep.pub_date.isoformat(),
+            "description": short(ep.description_text, 500),
+            "image": ep.image or self.artwork,
+            "inLanguage": self.lang,
+            "partOfSeries": self.series_ld(),
+            "associatedMedia": {"@type": "MediaObject", "contentUrl": built.enclosure_url,
+                                "encodingFormat": built.audio.mime,
+                                "contentSize": str(built.audio.size),
+                                "duration": words.iso_duration(built.audio.duration)},
+            "timeRequired": words.iso_duration(built.audio.duration),
+        }
+        if ep.number is not None:
+            data["episodeNumber"] = ep.number
+        if ep.season is not None:
+            data["partOfSeason"] = {"@type": "PodcastSeason", "seasonNumber": ep.season}
+        return data
+
+    # -- pages --------------------------------------------------------------------
+    def show_pages(self) -> Iterator[Output]:
+        per = max(1, self.options.per_page)
+        count = max(1, math.ceil(len(self.episodes) / per))
+        ld = {"@context": "https://schema.org", **self.series_ld()}
+        for n in range(1, count + 1):
+            path = self.layout.show_page(n)
+            chunk = self.episodes[(n - 1) * per: n * per]
+            context = self.page_common(path, self.layout.url(path))
+            context.update(
+                page_number=n, page_count=count,
+                newer=self.layout.relative(path, self.layout.show_page(n - 1)) if n > 1 else None,
+                older=self.layout.relative(path, self.layout.show_page(n + 1))
+                if n < count else None,
+                items=[self.summary(ep, path) for ep in chunk],
+                subscribe=self.options.subscribe,
+                artwork=self.artwork,
+                description=self.show.description,
+                ld=json_ld(ld),
+            )
+            yield self.page(path, self.render("show.html", **context))
+
+    def episode_context(self, built: BuiltEpisode, path: str) -> dict[str, Any]:
+        ep, audio = built.episode, built.audio
+        canonical = self.layout.url(self.layout.episode_page(ep.slug))
+        context = self.page_common(path, canonical)
+        tr = self.transcript_for_page(built)
+        context.update(self.summary(built, path))
+        context.update(
+            audio_url=built.enclosure_url,
+            audio_mime=audio.mime,
+            audio_size_text=words.size_text(audio.size, self.lang) if audio.size else None,
+            audio_kind=(audio.kind or audio.mime.split("/")[-1]).upper(),
+            description_html=Markup(ep.description_html),  # sanitised by feedpub.markup
+            description_text=short(ep.description_text),
+            chapters=[{"start": c.start, "clock": words.clock(c.start), "title": c.title,
+                       "t": f"{c.start:g}"} for c in built.chapters if c.toc],
+            turns=turns(tr.segments) if tr else [],
+            transcript_lang=(tr.language or self.lang) if tr else None,
+            transcript_files=self.transcript_files(built, path),
+            clock=words.clock,
+            embed_url=self.layout.url(self.layout.embed_page(ep.slug)),
+            embed_link=self.layout.relative(path, self.layout.embed_page(ep.slug)),
+            embed_size=EMBED_SIZE,
+            ld=json_ld(self.episode_ld(built)),
+        )
+        return context
+
+    def episode_pages(self) -> Iterator[Output]:
+        for built in self.episodes:
+            path = self.layout.episode_page(built.slug)
+            yield self.page(path, self.render("episode.html",
+                                              **self.episode_context(built, path)))
+            embed = self.layout.embed_page(built.slug)
+            yield self.page(embed, self.render("embed.html",
+                                               **self.episode_context(built, embed)))
+
+    def assets(self) -> Iterator[Output]:
+        for name, data in self.static.items():
+            path = self.layout.asset(name)
+            yield Output.of_bytes("asset", path, self.layout.url(path),
+                                  hostconfig.content_type(path, self.layout), data, "page")
+
+    def outputs(self) -> list[Output]:
+        pages = [*self.show_pages(), *self.episode_pages()]
+        out = [*self.assets(), *pages]
+        if self.options.search:
+            from .search import index
+
+            out += index(pages, self.layout, self.lang)
+        entries = hostconfig.entries_of(out)
+        entries.append((self.layout.feed(), "feed", "feed"))
+        for built in self.episodes:
+            entries += hostconfig.entries_of(list(built.companions))
+        return out + hostconfig.host_files(entries, self.layout)
+
+
+def render_site(show: Show, episodes: list[BuiltEpisode], artwork_url: str,
+                options: SiteOptions | None = None) -> list[Output]:
+    """Every page, asset, search index and host configuration file of the show's site
+    (``artwork_url``: the show's cover, published with the site or elsewhere)."""
+    return SiteRenderer(show, episodes, show.layout, options or SiteOptions(),
+                        artwork_url).outputs()
