@@ -46,7 +46,11 @@ def test_outputs_are_media_and_artwork_then_companions_then_the_feed(make_show) 
     root = site_show(make_show)
     result = build(root)
     kinds = [o.kind for o in result.outputs]
-    assert kinds == ["media", "media", "artwork", *["transcript"] * 5, "feed"]
+    site = {"page", "asset", "host-config"}
+    assert [k for k in kinds if k not in site] == \
+        ["media", "media", "artwork", *["transcript"] * 5, "feed"]
+    # the site's pages link to every companion file: after them, before the feed
+    assert set(kinds[8:-1]) == site
     one, two, cover = result.outputs[:3]
     audio = root / "episodes" / "one" / "one.mp3"
     assert (one.path, one.url, one.root, one.cache) == (
@@ -95,12 +99,13 @@ class Recording(LocalDirectory):
         super().remove(path)
 
 
+# The tests below leave the site out (site=False): its pages are tested in test_site.py.
 def test_local_publish_writes_media_and_companions_then_the_lock_then_the_feed(
         make_show, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = site_show(make_show)
     out = tmp_path / "public"
     target = Recording()
-    write_outputs(build(root), out, target)
+    write_outputs(build(root, site=False), out, target)
     assert target.calls == ["media", "media", "artwork", *["transcript"] * 5,
                             "feedpub.lock", "feed", ".feedpub-files.json"]
     assert (out / "media" / "one.mp3").read_bytes() == \
@@ -109,12 +114,12 @@ def test_local_publish_writes_media_and_companions_then_the_lock_then_the_feed(
     assert (out / "one" / "transcript.fr.vtt").is_file()
     # Nothing changed: nothing is written again, media included.
     again = Recording()
-    write_outputs(build(root), out, again)
+    write_outputs(build(root, site=False), out, again)
     assert again.calls == []
     # A removed episode: its files go after the new feed is in place.
     (root / "episodes" / "one" / "transcript.srt").unlink()
     third = Recording()
-    write_outputs(build(root), out, third)
+    write_outputs(build(root, site=False), out, third)
     assert third.calls[0] == "feed"
     assert sorted(third.calls[1:-1]) == [f"remove transcript.fr.{ext}"
                                          for ext in ("html", "json", "srt", "txt", "vtt")]
@@ -123,21 +128,21 @@ def test_local_publish_writes_media_and_companions_then_the_lock_then_the_feed(
 
 def test_media_elsewhere_is_listed_but_not_written_locally(make_show, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     make_show.episode("ep")
-    result = build(make_show.root)
+    result = build(make_show.root, site=False)
     media = [o for o in result.outputs if o.kind == "media"]
     assert [(o.url, o.root) for o in media] == [("https://media.example.org/audio/ep.mp3",
                                                  "media")]
     write_outputs(result, tmp_path / "public")
     written = sorted(p.name for p in (tmp_path / "public").rglob("*") if p.is_file())
     assert written == [".feedpub-files.json", "feed.xml"]
-    assert not plan_outputs(build(make_show.root), tmp_path / "public")
+    assert not plan_outputs(build(make_show.root, site=False), tmp_path / "public")
 
 
 def test_audio_known_only_from_the_lock_has_no_media_output(make_show, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = make_show.episode("ep")
-    write_outputs(build(make_show.root), tmp_path / "a")
+    write_outputs(build(make_show.root, site=False), tmp_path / "a")
     (folder / "ep.mp3").unlink()
-    result = build(make_show.root)
+    result = build(make_show.root, site=False)
     assert [o.kind for o in result.outputs] == ["feed"]
     assert result.episodes[0].measured.provenance == "lock"
 

@@ -99,6 +99,8 @@ def test_episode_page_says_date_and_duration_in_french_with_transcript_turns(
     speakers = [text_of(p) for li in turns for p in li if p.get("class") == "speaker"]
     assert speakers[:3] == ["Julien Pillot", "Trench Tech", "Louis de Diesbach"]
     assert not any("Speaker #" in text_of(li) for li in turns)
+    show = strict_parse(pages_of(sample_site)["index.html"].read(), "show")
+    assert [text_of(b) for b in find_all(show, "button")] == ["Copier"]
     audio = next(iter(find_all(root, "audio")))
     assert audio.get("src") == ("https://media.trench-tech.fr/episodes/"
                                 "tech-entre-les-lignes-chaine-de-valeur-ia.mp3")

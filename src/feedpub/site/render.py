@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 from typing import Any, Iterator
 
 import jinja2
@@ -118,7 +119,8 @@ class SiteRenderer:
         self.options = options
         self.theme = Theme(options.theme)
         self.lang = show.language
-        self.words = words.labels(show.language)
+        # A namespace, not a dict: in a template ``w.copy`` must be the word, not dict.copy.
+        self.words = SimpleNamespace(**words.labels(show.language))
         self.static = self.theme.static_files()
         # Asset links carry a hash of the content: caches can keep them, a change shows.
         self.versions = {name: hashlib.sha256(data).hexdigest()[:10]
