@@ -228,8 +228,9 @@ def test_bad_site_table_is_a_config_error_naming_the_key(make_show: ShowMaker) -
                         'timezone = "Europe/Paris"\n[site]\nper_page = 0\nserch = true\n')
     with pytest.raises(ConfigError) as err:
         build(make_show.root)
-    text = str(err.value)
-    assert "podcast.toml" in text and "per_page" in text and "'serch'" in text
+    assert [str(p) for p in err.value.problems] == [
+        "podcast.toml:13: site.per_page: got 0 (expected a whole number from 1 to 1000)",
+        "podcast.toml:14: site.serch: unknown key (did you mean 'search'?)"]
 
 
 def test_no_site_writes_only_the_feed_and_its_files(sample_show: Path, tmp_path: Path) -> None:

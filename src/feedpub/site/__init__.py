@@ -14,4 +14,4 @@ __all__ = ["Link", "SiteOptions", "build_site", "render_site", "site_options"]
 def build_site(root: Path, show: Show, episodes: list[BuiltEpisode],
                artwork_url: str) -> list[Output]:
     """The site of a built show, with the options and theme of its folder."""
-    return render_site(show, episodes, artwork_url, site_options(root))
+    return render_site(show, episodes, artwork_url, site_options(show))

@@ -129,6 +129,7 @@ class FileSchema:
 #: before the first file is checked
 EXTENSION_MODULES: tuple[str, ...] = (
     "feedpub.audiocheck",  # [audio]
+    "feedpub.site.options",  # [site]
 )
 _extensions_loaded = False
 
