@@ -204,6 +204,45 @@ def new(ctx: click.Context, title: str, slug: str | None) -> None:
     click.echo(str(folder))
 
 
+@cli.command("import")
+@click.argument("source", metavar="FEED_URL_OR_FILE")
+@click.argument("directory", metavar="[DIR]", required=False, default=None,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Overwrite files that differ from the feed (local edits are lost).")
+@click.option("--i-own-this-feed", "i_own", is_flag=True,
+              help="Import a feed that says podcast:locked yes (only your own show).")
+@click.option("--dry-run", is_flag=True, help="Write nothing; report what would change.")
+@click.pass_context
+def import_cmd(ctx: click.Context, source: str, directory: Path | None, force: bool,
+               i_own: bool, dry_run: bool) -> None:
+    """Turn an existing show's RSS feed into podcast.toml and episodes/, every guid kept.
+
+    DIR defaults to the show folder (-C DIR, or the current folder).  A rerun adds
+    new episodes only; files that differ from the feed are kept unless --force.
+
+    Example: feedpub import https://feeds.example.org/show.xml my-show
+    """
+    from .importer import Options, import_show
+
+    root = (directory or show_root(ctx)).resolve()
+    try:
+        report = import_show(source, root, Options(force=force, i_own_this_feed=i_own,
+                                                   dry_run=dry_run),
+                             progress=progress_printer(True))
+    except FeedpubError as err:
+        fail(err)
+    for note in report.notes:
+        click.echo(f"feedpub: warning: {note}", err=True)
+    verb = "would be" if dry_run else "were"
+    for label in report.kept:
+        click.echo(f"differs from the feed, kept: {label} (use --force to overwrite)")
+    for label in report.overwritten:
+        click.echo(f"{'would overwrite' if dry_run else 'overwritten'}: {label}")
+    click.echo(f"{root}: {len(report.created)} episodes {verb} added, {report.unchanged} "
+               f"unchanged, {len(report.skipped)} skipped, {len(report.notes)} warnings")
+
+
 @cli.group()
 def transcript() -> None:
     """Work on transcript files outside a build.

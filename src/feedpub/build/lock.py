@@ -32,6 +32,7 @@ class Entry:
     alternates: tuple[AudioFacts, ...] = ()  # other encodings (podcast:alternateEnclosure)
     #: ``feedpub audio check`` results, by the sha256 of the file they were measured on
     analysis: dict[str, dict[str, object]] = field(default_factory=dict, compare=False)
+    declared: bool = False  # audio facts as an imported feed declared them, not measured
 
 
 @dataclass
@@ -48,7 +49,8 @@ class Lock:
                        **({"audio": audio_json(e.audio)} if e.audio else {}),
                        **({"alternates": [audio_json(a) for a in e.alternates]}
                           if e.alternates else {}),
-                       **({"analysis": e.analysis} if e.analysis else {})}
+                       **({"analysis": e.analysis} if e.analysis else {}),
+                       **({"declared": True} if e.declared and e.audio else {})}
                 for slug, e in sorted(self.entries.items())
             },
         }
@@ -195,7 +197,8 @@ def parse_entry(raw: object) -> Entry | None:
     audio = parse_audio(audio_raw)
     if audio is None:
         return None
-    return Entry(raw["guid"], audio, tuple(a for a in alternates if a), analysis)
+    return Entry(raw["guid"], audio, tuple(a for a in alternates if a), analysis,
+                 declared=raw.get("declared") is True)
 
 
 def parse_audio(audio_raw: object) -> AudioFacts | None:

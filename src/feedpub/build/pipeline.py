@@ -117,7 +117,8 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
                Output.of_bytes("feed", layout.feed(), show.feed_url, FEED_MIME,
                                feed, "feed")]
     new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio, b.measured.alternates,
-                                              kept_analysis(lock, b))
+                                              kept_analysis(lock, b),
+                                              declared=b.measured.provenance == "declared")
                                 for b in built}, podcast_guid=show.podcast_guid)
     return BuildResult(show, due, outputs, new_lock, warnings, scheduled)
 

@@ -25,7 +25,8 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
         entry = lock.entries.get(ep.slug) or lock.by_guid(ep.guid)
         recorded = entry.audio if entry and entry.audio and entry.audio.file == ep.audio_file \
             else None
-        measured = measure(show, ep, recorded, update_lock)
+        measured = measure(show, ep, recorded, update_lock,
+                           declared=bool(entry and entry.declared and recorded))
         return with_alternates(show, measured, entry.alternates if entry else (), update_lock)
 
     problems: list[Problem] = []
@@ -53,19 +54,23 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
 
 
 def measure(show: Show, ep: Episode, recorded: AudioFacts | None,
-            update_lock: bool) -> MeasuredEpisode:
-    """Measure the file if it is here, else trust the lock; a changed file is an error."""
+            update_lock: bool, declared: bool = False) -> MeasuredEpisode:
+    """Measure the file if it is here, else trust the lock; a changed file is an error.
+
+    Facts an import ``declared`` (from the old feed, never hashed) give way to the
+    measured ones as soon as the file is here.
+    """
     path = local_audio_path(show, ep)
     if path is not None and path.exists():
         facts = replace(probe(path), file=ep.audio_file)  # the name as episode.toml says it
-        if recorded and recorded.sha256 != facts.sha256 and not update_lock:
+        if recorded and not declared and recorded.sha256 != facts.sha256 and not update_lock:
             raise AudioError(Problem(
                 path, "audio changed since it was recorded in feedpub.lock "
                 f"(size {recorded.size:,} -> {facts.size:,} bytes)",
                 hint="if the new audio is intended, run 'feedpub build --update-lock'"))
         return MeasuredEpisode(ep, facts, "measured", media_output(show, path, facts))
     if recorded:
-        return MeasuredEpisode(ep, recorded, "lock")
+        return MeasuredEpisode(ep, recorded, "declared" if declared else "lock")
     if ep.audio_is_url:
         facts = replace(fetch_for_probe(ep.audio_file, ep.folder / "episode.toml"),
                         file=ep.audio_file)
