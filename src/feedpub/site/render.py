@@ -71,7 +71,7 @@ def turns(segments: tuple[Segment, ...]) -> list[Turn]:
 
 def json_ld(data: dict[str, Any]) -> Markup:
     """Structured data that stays inert inside <script>: <, > and & as JSON escapes."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -122,6 +122,7 @@ class SiteRenderer:
         # A namespace, not a dict: in a template ``w.copy`` must be the word, not dict.copy.
         self.words = SimpleNamespace(**words.labels(show.language))
         self.static = self.theme.static_files()
+        self.templates: dict[str, jinja2.Template] = {}
         # Asset links carry a hash of the content: caches can keep them, a change shows.
         self.versions = {name: hashlib.sha256(data).hexdigest()[:10]
                          for name, data in self.static.items()}
@@ -151,7 +152,10 @@ class SiteRenderer:
         return self.env_render(template, context).encode("utf-8")
 
     def env_render(self, template: str, context: dict[str, Any]) -> str:
-        return self.theme.env.get_template(template).render(**context)
+        found = self.templates.get(template)
+        if found is None:
+            found = self.templates[template] = self.theme.env.get_template(template)
+        return found.render(**context)
 
     def page(self, path: str, data: bytes, language: str | None = None) -> Output:
         return Output.of_bytes("page", path, self.layout.url(path), "text/html; charset=utf-8",
@@ -271,11 +275,12 @@ class SiteRenderer:
     def episode_pages(self) -> Iterator[Output]:
         for built in self.episodes:
             path = self.layout.episode_page(built.slug)
-            yield self.page(path, self.render("episode.html",
-                                              **self.episode_context(built, path)))
             embed = self.layout.embed_page(built.slug)
-            yield self.page(embed, self.render("embed.html",
-                                               **self.episode_context(built, embed)))
+            # One context for both: the two pages share a folder, so relative links match.
+            assert PurePosixPath(path).parent == PurePosixPath(embed).parent
+            context = self.episode_context(built, path)
+            yield self.page(path, self.render("episode.html", **context))
+            yield self.page(embed, self.render("embed.html", **context))
 
     def assets(self) -> Iterator[Output]:
         for name, data in self.static.items():
@@ -289,7 +294,8 @@ class SiteRenderer:
         if self.options.search:
             from .search import index
 
-            out += index(pages, self.layout, self.lang)
+            out += index([p for p in pages if p.path.endswith("/index.html")
+                          and not p.path.startswith("page/")], self.layout, self.lang)
         entries = hostconfig.entries_of(out)
         entries.append((self.layout.feed(), "feed", "feed"))
         for built in self.episodes:

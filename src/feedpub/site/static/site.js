@@ -42,6 +42,13 @@
         var bundle = script.src.replace(/pagefind-ui\.js$/, "");
         new window.PagefindUI({ element: "#search", bundlePath: bundle, showSubResults: true,
                                 showImages: false });
+        // Pagefind's input has only a title: name it by the section's visible heading.
+        var label = function () {
+          var input = box.querySelector("input");
+          if (input) { input.setAttribute("aria-labelledby", "search-title"); }
+          return input;
+        };
+        if (!label()) { setTimeout(label, 100); }
       }
     };
     document.head.appendChild(script);
