@@ -213,3 +213,31 @@ def test_a_single_speakers_table_gets_its_line_and_the_fix(make_show) -> None:
     make_show.episode("ep", extra='[speakers]\nname = "Ada"\n[speakers]\nname = "Bo"\n')
     assert ("hint: a table is declared once; for a list of tables write [[speakers]] above "
             "each entry") in errors(make_show.root)
+
+
+def test_remote_audio_downloads_are_bounded_in_size_and_time(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    import tempfile as tf
+    import time as clock
+
+    from feedpub.build.media import fetch_for_probe
+    from validate_httpserver import Resource, running
+
+    monkeypatch.setattr(tf, "tempdir", str(tmp_path))  # where the downloads go, to look
+    source = tmp_path / "episode.toml"
+    with running() as server:
+        endless = server.add("/endless.mp3", Resource(b"\xff\xfb" * 600_000, "audio/mpeg"))
+        drip = server.add("/drip.mp3", Resource(b"\xff\xfb" * 4, "audio/mpeg", drip=0.6))
+        missing = server.add("/gone.mp3", Resource(b"", status=404))
+        monkeypatch.setenv("FEEDPUB_DOWNLOAD_LIMIT", "100000")
+        with pytest.raises(FeedpubError, match="larger than the 100,000-byte limit|announces "
+                                               "1,200,000 bytes, over the 100,000-byte limit"):
+            fetch_for_probe(endless, source)
+        monkeypatch.setenv("FEEDPUB_DOWNLOAD_DEADLINE", "1.5")
+        started = clock.monotonic()
+        with pytest.raises(FeedpubError, match="too slow: the download did not finish in time"):
+            fetch_for_probe(drip, source)
+        assert clock.monotonic() - started < 5
+        with pytest.raises(FeedpubError, match="cannot download audio .*gone.mp3: HTTP 404"):
+            fetch_for_probe(missing, source)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("feedpub-")] == []

@@ -3,9 +3,12 @@ to measure it."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import requests
@@ -14,6 +17,7 @@ from ..audio import probe
 from ..errors import AudioError, ConfigError, Problem
 from ..model import AudioFacts, Episode, Output, Show
 from ..spec import mime_for
+from ..validate.network import _socket_of as socket_of
 
 TIMEOUT = 30
 
@@ -29,33 +33,88 @@ def local_audio_path(show: Show, ep: Episode) -> Path | None:
     return show.media_dir / name
 
 
+#: limits of a download made to measure remote audio; the environment may lower or raise
+#: them (FEEDPUB_DOWNLOAD_LIMIT in bytes, FEEDPUB_DOWNLOAD_DEADLINE in seconds)
+DOWNLOAD_LIMIT = 4 * 1024 ** 3  # 4 GiB: a long video episode
+DOWNLOAD_DEADLINE = 1800.0  # seconds for the whole download
+
+
+def _limit(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def fetch_for_probe(url: str, source: Path) -> AudioFacts:
     """Download audio given by URL to a temp file, measure it, delete it.
 
-    Done once: the facts go to feedpub.lock, so later builds need no network.
+    Done once: the facts go to feedpub.lock, so later builds need no network.  The
+    download is bounded in size and in total time, however the server sends, and its
+    temp folder is removed on every way out (an error, Ctrl-C, SIGTERM).
     """
-    suffix = Path(url.split("?")[0]).suffix
-    fd, tmp = tempfile.mkstemp(suffix=suffix)
-    os.close(fd)
+    limit = int(_limit("FEEDPUB_DOWNLOAD_LIMIT", DOWNLOAD_LIMIT))
+    deadline = time.monotonic() + _limit("FEEDPUB_DOWNLOAD_DEADLINE", DOWNLOAD_DEADLINE)
+    suffix = Path(url.split("?")[0]).suffix[:16]
+    folder = Path(tempfile.mkdtemp(prefix="feedpub-download-"))
+    tmp = folder / f"audio{suffix}"
     try:
+        problem = _download(url, tmp, limit, deadline)
+        if problem:
+            raise AudioError(Problem(source, f"cannot download audio {url}: {problem}",
+                                     hint="check the URL, or put the file beside episode.toml"))
         try:
-            with requests.get(url, stream=True, timeout=TIMEOUT,
-                              headers={"User-Agent": "feedpub"}) as resp:
-                resp.raise_for_status()
-                with open(tmp, "wb") as fh:
-                    for chunk in resp.iter_content(1 << 20):
-                        fh.write(chunk)
-        except requests.RequestException as exc:
-            raise AudioError(Problem(source, f"cannot download audio {url}: {exc}",
-                                     hint="check the URL, or put the file beside episode.toml")
-                             ) from None
-        try:
-            return probe(Path(tmp))
+            return probe(tmp)
         except AudioError as err:
             raise AudioError([Problem(source, f"audio at {url}: {p.message}", expected=p.expected)
                               for p in err.problems]) from None
     finally:
-        os.unlink(tmp)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _download(url: str, dest: Path, limit: int, deadline: float) -> str | None:
+    """Stream ``url`` into ``dest``; what went wrong, or None."""
+    try:
+        resp = requests.get(url, stream=True, timeout=(min(TIMEOUT, deadline - time.monotonic()),
+                                                       TIMEOUT),
+                            headers={"User-Agent": "feedpub"})
+    except requests.RequestException as exc:
+        return str(exc)
+    with resp:
+        if resp.status_code >= 400:
+            return f"HTTP {resp.status_code}"
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return f"the server announces {int(declared):,} bytes, over the {limit:,}-byte limit"
+        sock = socket_of(resp)
+        size = 0
+        try:
+            with open(dest, "wb") as fh:
+                while True:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return "too slow: the download did not finish in time"
+                    if sock is not None:  # a server dripping bytes cannot stretch the deadline
+                        sock.settimeout(min(left, TIMEOUT))
+                    chunk = resp.raw.read1(1 << 20)
+                    if not chunk:
+                        return None
+                    size += len(chunk)
+                    if size > limit:
+                        return f"larger than the {limit:,}-byte limit"
+                    fh.write(chunk)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                return (f"no space left in the temp folder {dest.parent.parent} (set TMPDIR to a "
+                        "folder with room)")
+            if time.monotonic() >= deadline:
+                return "too slow: the download did not finish in time"
+            return f"download failed: {exc}"
+        except Exception as exc:  # urllib3's errors while reading
+            if time.monotonic() >= deadline:
+                return "too slow: the download did not finish in time"
+            return f"download failed: {type(exc).__name__}"
 
 
 def artwork_output(show: Show) -> Output | None:
