@@ -241,3 +241,15 @@ def test_remote_audio_downloads_are_bounded_in_size_and_time(tmp_path: Path,
         with pytest.raises(FeedpubError, match="cannot download audio .*gone.mp3: HTTP 404"):
             fetch_for_probe(missing, source)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("feedpub-")] == []
+
+
+@pytest.mark.parametrize("language,why", [
+    ("<b>", "'<b>' is not a language code"),
+    ("zz", "'zz' is not an ISO 639-1 language code"),
+])
+def test_a_transcript_named_with_no_language_is_an_error(show: Path, language: str,
+                                                          why: str) -> None:
+    folder = show / "episodes" / "ep"
+    (folder / f"transcript.{language}.txt").write_text("Speaker #0\nHi.\n", encoding="utf-8")
+    found = errors(show)
+    assert f"episodes/ep/transcript.{language}.txt: the file name's language: {why}" in found

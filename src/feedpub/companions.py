@@ -7,7 +7,7 @@ against the real duration.
 
 from __future__ import annotations
 
-from . import chapters, transcripts
+from . import chapters, spec, transcripts
 from .errors import FeedpubError, Problem
 from .layout import Layout
 from .model import BuiltEpisode, Chapter, MeasuredEpisode, Output, Show, Transcript
@@ -58,6 +58,12 @@ def read_transcripts(show: Show, measured: MeasuredEpisode, problems: list[Probl
     found = []
     for path in ep.transcript_files:
         language = transcripts.language_of(path, show.language)
+        wrong_language = spec.language_problem(language)
+        if wrong_language:
+            problems.append(Problem(path, f"the file name's language: {wrong_language}",
+                                    expected="transcript.<language>.<ext>, e.g. "
+                                             "transcript.en.srt"))
+            continue
         try:
             tr = transcripts.name_speakers(transcripts.read(path, language), ep.speakers)
         except FeedpubError as err:
