@@ -2,9 +2,12 @@
 
 A feed fetched from the internet may carry entity bombs ("billion laughs"),
 external entities that read local files (XXE), or simply be gigabytes long.
-We parse with lxml with entity substitution, DTD loading and network access
-all off, cap the input size before parsing, and refuse documents whose DOCTYPE
-declares entities: that is reported as a finding, never a crash or a hang.
+We cap the input size before parsing and leave the rest to libxml2's own
+guards, as lxml's parser options configure them: no entity substitution, no
+DTD loading, no network, and its resource limits on (``huge_tree`` off: entity
+amplification, node size and depth are bounded).  A document whose DOCTYPE
+declares entities, or that trips an entity guard, is refused with
+``xml-entities``: a finding, never a crash or a hang.
 """
 
 from __future__ import annotations
@@ -28,8 +31,25 @@ def make_parser() -> etree.XMLParser:
     """A fresh hardened parser (lxml parsers must not be shared across threads)."""
     return etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=True, remove_blank_text=False, recover=False,
+        huge_tree=False, remove_blank_text=False, recover=False,
     )
+
+
+#: libxml2 errors that mean an entity guard stopped the parse
+_ENTITY_GUARDS = {"ERR_ENTITY_LOOP", "ERR_ENTITY_PE_INTERNAL"}
+
+
+def _entity_guard(log: etree._ListErrorLog) -> bool:
+    """Did one of libxml2's entity guards stop the parse (amplification, loops)?
+
+    A bare ``&`` or an undefined ``&nbsp;`` is no such thing: a plain XML mistake.
+    """
+    for e in log:
+        text = e.message.lower()
+        if e.type_name in _ENTITY_GUARDS or "amplification" in text or (
+                e.type_name == "ERR_RESOURCE_LIMIT" and "entit" in text):
+            return True
+    return False
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -134,6 +154,9 @@ def _check_encoding(data: bytes, out: Collector) -> bool:
 
 def _syntax_error(err: etree.XMLSyntaxError, log: etree._ListErrorLog, out: Collector) -> None:
     # the parser's own log: err.error_log can also hold earlier parses' messages
+    if _entity_guard(log):
+        _refuse_entities(out)
+        return
     entries = [e for e in log if e.level >= etree.ErrorLevels.ERROR][:5]
     if not entries:
         out.error("xml-malformed", str(err), line=err.lineno or None)
@@ -172,9 +195,6 @@ def parse(data: bytes, out: Collector,
         return None
     if not _check_encoding(data, out):
         return None
-    if _declares_entities(data):
-        _refuse_entities(out)
-        return None
     parser = make_parser()
     try:
         root = etree.fromstring(data, parser)
@@ -195,7 +215,7 @@ def _after_parse(root: etree._Element, out: Collector) -> etree._Element | None:
     return root
 
 
-#: how much of a file parse_file reads itself to check the prolog
+#: how much of a file parse_file reads itself to check the declaration and encoding
 _HEAD = 64 * 1024
 
 
@@ -203,9 +223,8 @@ def parse_file(path: Path, out: Collector,
                max_size: int = DEFAULT_MAX_SIZE) -> tuple[etree._Element | None, int]:
     """:func:`parse` for a file, letting libxml2 read it: (root or None, size in bytes).
 
-    Only the head of the file is read in Python (declaration, BOM, DOCTYPE).  The
-    common case, a UTF-8 feed without DOCTYPE, never holds a second copy of the file
-    in memory; every unusual case falls back to :func:`parse` on the whole bytes, so
+    Only the head of the file is read in Python (declaration, BOM).  The common
+    case, a UTF-8 feed, never holds a second copy of the file in memory; every unusual case falls back to :func:`parse` on the whole bytes, so
     the findings are exactly those of :func:`validate_bytes`.
     """
     size = path.stat().st_size
@@ -216,9 +235,8 @@ def parse_file(path: Path, out: Collector,
     with path.open("rb") as f:
         head = f.read(_HEAD)
     declared = declared_encoding(head)
-    unusual = (size <= _HEAD or _wide_encoding(head) is not None
-               or (declared is not None and declared.lower() not in _UTF8_NAMES)
-               or b"<!DOCTYPE" in head or scan_prolog(head) != CLEAN)
+    unusual = (size <= _HEAD or not head.strip() or _wide_encoding(head) is not None
+               or (declared is not None and declared.lower() not in _UTF8_NAMES))
     if unusual:
         return parse(path.read_bytes(), out, max_size), size
     parser = make_parser()
@@ -233,91 +251,6 @@ def parse_file(path: Path, out: Collector,
     except OSError:  # libxml2 reports some decoding failures as read errors
         return parse(path.read_bytes(), out, max_size), size
     return _after_parse(root, out), size
-
-
-#: what can start a markup item in the prolog or the DOCTYPE's internal subset
-_PROLOG_ITEM = re.compile(rb"<!--|<\?|<!DOCTYPE|<")
-_DOCTYPE_ITEM = re.compile(rb"""["'\[>]""")
-_SUBSET_ITEM = re.compile(rb"""<!--|<\?|<!ENTITY|["'\]]""")
-
-#: results of :func:`scan_prolog`
-ENTITIES, CLEAN, INCOMPLETE = "entities", "clean", "incomplete"
-
-
-def scan_prolog(data: bytes) -> str:
-    """Does the DOCTYPE declare entities?  Checked before libxml2 sees the bytes.
-
-    Walks the prolog as XML defines it, skipping comments and processing
-    instructions (whose text may look like tags: ``<!-- <x> -->``) up to the
-    root element, and the DOCTYPE's internal subset, skipping comments, PIs and
-    quoted strings.  Returns ENTITIES, CLEAN (the root element was reached without
-    an entity declaration) or INCOMPLETE (``data`` ended first: a file's head).
-    """
-    pos = 0
-    while True:
-        m = _PROLOG_ITEM.search(data, pos)
-        if m is None:
-            return INCOMPLETE
-        token = m.group()
-        if token == b"<!--":
-            end = data.find(b"-->", m.end())
-            if end < 0:
-                return INCOMPLETE
-            pos = end + 3
-        elif token == b"<?":
-            end = data.find(b"?>", m.end())
-            if end < 0:
-                return INCOMPLETE
-            pos = end + 2
-        elif token == b"<!DOCTYPE":
-            return _scan_doctype(data, m.end())
-        else:
-            return CLEAN  # the root element (or junk libxml2 will refuse): no DOCTYPE
-
-
-def _scan_doctype(data: bytes, pos: int) -> str:
-    """From just after ``<!DOCTYPE``: an internal subset with ``<!ENTITY``?"""
-    while True:
-        m = _DOCTYPE_ITEM.search(data, pos)
-        if m is None:
-            return INCOMPLETE
-        token = m.group()
-        if token in (b'"', b"'"):
-            end = data.find(token, m.end())
-            if end < 0:
-                return INCOMPLETE
-            pos = end + 1
-        elif token == b">":
-            return CLEAN  # external DTD only: never loaded (load_dtd=False)
-        else:
-            break
-    pos = m.end()
-    while True:
-        m = _SUBSET_ITEM.search(data, pos)
-        if m is None:
-            return INCOMPLETE
-        token = m.group()
-        if token == b"<!ENTITY":
-            return ENTITIES
-        if token == b"]":
-            return CLEAN
-        close = {b"<!--": b"-->", b"<?": b"?>"}.get(token, token)
-        end = data.find(close, m.end())
-        if end < 0:
-            return INCOMPLETE
-        pos = end + len(close)
-
-
-def _declares_entities(data: bytes) -> bool:
-    """True unless the prolog was read to the root element without an entity declaration.
-
-    UTF-16/32 bytes are decoded first so their DOCTYPE is found too; a prolog that
-    never reaches a root element is refused only if it declares entities.
-    """
-    wide = _wide_encoding(data)
-    if wide is not None:
-        data = data.decode(wide, errors="replace").encode("utf-8")
-    return scan_prolog(data) == ENTITIES
 
 
 def _refuse_entities(out: Collector) -> None:
