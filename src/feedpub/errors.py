@@ -127,10 +127,6 @@ class TranscriptError(FeedpubError):
     """A transcript or chapters file is malformed."""
 
 
-class ValidationError(FeedpubError):
-    """A feed breaks a rule that podcast apps or directories enforce."""
-
-
 class PublishError(FeedpubError):
     """Uploading or notifying failed."""
 

@@ -10,9 +10,10 @@ from typing import Any
 from .. import jsonpos
 from ..errors import Problem, TranscriptError
 from ..model import Chapter
+from ..spec import CHAPTERS_TYPE
 from ..timecode import is_seconds, milliseconds
 
-JSON_MIME = "application/json+chapters"
+JSON_MIME = CHAPTERS_TYPE
 JSON_VERSION = "1.2.0"
 SHAPE = '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "..."}]}'
 

@@ -14,9 +14,6 @@ from typing import Any
 from ..errors import Diagnostic
 from ..errors import Severity as Severity  # re-exported: the rule modules use it
 
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
-
-
 class Finding(Diagnostic):
     """A validate finding: the one :class:`~feedpub.errors.Diagnostic` type, made with
     validate's argument order (how bad, which rule, what, line in ``source``, how to fix,

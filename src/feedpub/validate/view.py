@@ -86,4 +86,3 @@ class Context:
         self.titles: dict[str, int] = {}
         self.items_with_enclosure = 0
         self.items_without_number: list[Element] = []
-        self.item_count = 0
