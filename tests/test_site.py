@@ -79,6 +79,7 @@ def test_every_page_is_valid_html5_with_lang_feed_link_canonical_and_social_tags
                 for m in find_all(root, "meta")}
         assert meta["og:url"] == canonical and meta["og:title"] and meta["og:image"]
         assert meta["twitter:card"] == "summary" and meta["viewport"].startswith("width=")
+        assert meta["og:locale"] == "fr_FR"
         ld = [s for s in find_all(root, "script") if s.get("type") == "application/ld+json"]
         data = json.loads(ld[0].text)
         assert data["@type"] in {"PodcastEpisode", "PodcastSeries"}
@@ -261,3 +262,23 @@ def test_search_index_finds_a_transcript_word_file(sample_site: list[Output]) ->
     entry = json.loads(next(o for o in sample_site
                             if o.path == "pagefind/pagefind-entry.json").read())
     assert entry["languages"]["fr"]["page_count"] == 1  # the episode page only
+
+
+def test_timed_transcript_turns_link_to_their_time_and_english_dates(
+        make_show: ShowMaker) -> None:
+    make_show.edit_show('language = "fr"', 'language = "en-us"')
+    folder = make_show.episode("timed", seconds=20.0, date="2025-05-13")
+    (folder / "transcript.srt").write_text(
+        "1\n00:00:00,000 --> 00:00:04,000\nAda: Hello there.\n\n"
+        "2\n00:00:04,000 --> 00:00:08,000\nAnd welcome.\n\n"
+        "3\n00:00:08,500 --> 00:00:12,000\nGrace: Thanks.\n", encoding="utf-8")
+    page = strict_parse(pages_of(site_of(make_show.root))["timed/index.html"].read(), "timed")
+    assert page.get("lang") == "en-us"
+    assert "May 13, 2025 · 20 sec" in text_of(next(iter(find_all(page, "main"))))
+    turns = [li for li in find_all(page, "li") if li.get("class") == "turn"]
+    assert [text_of(p) for li in turns for p in li if p.get("class") == "said"] == \
+        ["Hello there. And welcome.", "Thanks."]
+    times = [(a.get("href"), a.get("data-seek")) for a in find_all(page, "a")
+             if a.get("class") == "at"]
+    assert times == [("https://media.example.org/audio/timed.mp3#t=0", "0"),
+                     ("https://media.example.org/audio/timed.mp3#t=8.5", "8.5")]

@@ -193,3 +193,24 @@ def test_pages_on_a_phone_without_javascript(browser: Any, served: Preview) -> N
     for name in ("episode-phone.png", "show-phone.png"):
         data = (artifacts() / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, name
+
+
+def test_script_in_title_notes_and_transcript_does_not_run(browser: Any,
+                                                           tmp_path: Path) -> None:
+    """The hostile show of test_site.py, each page parsed and run by the browser."""
+    from conftest import ShowMaker
+    from feedpub.build import build
+    from test_site import hostile_show
+
+    root = hostile_show(ShowMaker(tmp_path / "show"))
+    pages = [o for o in build(root).outputs if o.kind == "page"]
+    visit = Visit(browser, DESKTOP)
+    try:
+        for page in pages:
+            visit.page.set_content(page.read().decode("utf-8"), wait_until="load")
+            assert visit.page.evaluate("document.querySelectorAll('script:not([src])')"
+                                       ".length") == 1  # the JSON-LD block only
+        assert visit.dialogs == []
+        assert "Title <script>alert(1)</script>" in visit.page.locator("h1").inner_text()
+    finally:
+        visit.close()

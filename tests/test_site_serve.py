@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Iterator
@@ -111,3 +112,35 @@ def test_folder_mode_writes_the_build_and_serves_it_with_host_headers(
         assert requests.get(server.url + ".feedpub-files.json", timeout=5).status_code == 404
     finally:
         server.stop()
+
+
+def test_feedpub_serve_command_prints_its_address_and_serves(sample_show: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "feedpub.cli", "serve", "--preview",
+                             "--port", "0", "--no-watch"], cwd=sample_show,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.match(r"serving (http://127\.0\.0\.1:\d+/) +\(feed: (\S+);", line)
+        assert match, line + (proc.stderr.read() if proc.poll() is not None else "")
+        feed = requests.get(match.group(2), timeout=5)
+        assert feed.status_code == 200 and match.group(1) + "media/" + MP3 in feed.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert not (sample_show / "public").exists()  # a preview writes nothing
+
+
+def test_serve_on_a_busy_port_is_a_usage_error(sample_show: Path, tmp_path: Path) -> None:
+    from feedpub.errors import UsageError
+
+    first = Preview(sample_show, tmp_path / "public", preview=True)
+    try:
+        with pytest.raises(UsageError, match=r"cannot listen on 127\.0\.0\.1:\d+"):
+            Preview(sample_show, tmp_path / "public", preview=True,
+                    port=first.server.server_address[1])
+    finally:
+        first.stop()

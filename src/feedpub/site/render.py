@@ -145,7 +145,7 @@ class SiteRenderer:
             "search": self.options.search,
             "pagefind_css": layout.relative(page, layout.search_bundle() + "pagefind-ui.css"),
             "pagefind_js": layout.relative(page, layout.search_bundle() + "pagefind-ui.js"),
-            "og_locale": str(words.locale(self.lang)),
+            "og_locale": words.og_locale(self.lang),
         }
 
     def render(self, template: str, **context: Any) -> bytes:

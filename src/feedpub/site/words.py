@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date
 from babel.units import format_unit
 
@@ -53,6 +54,15 @@ def locale(language: str) -> Locale:
             return Locale.parse(language.split("-")[0])
         except (UnknownLocaleError, ValueError):
             return Locale.parse("en")
+
+
+def og_locale(language: str) -> str:
+    """Open Graph's ``language_TERRITORY``: ``fr_FR`` for "fr", ``en_US`` for "en"."""
+    loc = locale(language)
+    if loc.territory:
+        return f"{loc.language}_{loc.territory}"
+    likely = Locale.parse(get_global("likely_subtags").get(loc.language, "en_Latn_US"))
+    return f"{loc.language}_{likely.territory or 'US'}"
 
 
 def labels(language: str) -> dict[str, str]:
