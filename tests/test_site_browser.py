@@ -14,12 +14,12 @@ import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
+import playwright.sync_api
 import pytest
 
 from conftest import REPO, SAMPLE_SLUG
 from feedpub.site.serve import Preview
 
-playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -49,7 +49,7 @@ def artifacts() -> Path:
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
-    with playwright.sync_playwright() as pw:
+    with playwright.sync_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
