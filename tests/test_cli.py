@@ -86,7 +86,9 @@ def test_help_everywhere() -> None:
     for args in ([], ["build"], ["new"]):
         proc = run(*args, "--help")
         assert proc.returncode == 0 and "Example:" in proc.stdout
-    assert run("--version").stdout.strip().endswith("0.1.0")
+    from feedpub import __version__
+
+    assert run("--version").stdout == f"feedpub {__version__}\n"
     bad = run("build", "--nope")
     assert bad.returncode == 2 and "No such option '--nope'" in bad.stderr
 

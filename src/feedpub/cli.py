@@ -57,7 +57,7 @@ class Boundary(click.Group):
 
 
 @click.group(cls=Boundary, context_settings=CONTEXT)
-@click.version_option(__version__, "--version")
+@click.version_option(__version__, "--version", message="feedpub %(version)s")
 @click.option("--traceback", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
 @click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Run as if started in DIR (the show folder).")
@@ -87,13 +87,16 @@ def progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
               help="Folder to write feed.xml and companion files to (default: public/).")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 if any output or feedpub.lock would change.")
+@click.option("--check-lock", is_flag=True,
+              help="Write nothing; exit 1 if feedpub.lock would change (works without "
+              "public/: for pre-commit).")
 @click.option("--update-lock", is_flag=True,
               help="Accept changed audio, guids and removed episodes, and record them.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
 @click.option("--no-site", is_flag=True, help="Only the feed and its files: no web pages.")
 @click.pass_context
-def build(ctx: click.Context, output: Path | None, check: bool, update_lock: bool,
-          quiet: bool, no_site: bool) -> None:
+def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool,
+          update_lock: bool, quiet: bool, no_site: bool) -> None:
     """Build feed.xml (and transcript files) from podcast.toml and episodes/.
 
     Nothing is written unless every check passes; feed.xml is replaced atomically.
@@ -108,6 +111,14 @@ def build(ctx: click.Context, output: Path | None, check: bool, update_lock: boo
                        site=not no_site)
     for warning in result.warnings:
         click.echo(f"feedpub: {warning.severity}: {warning}", err=True)
+    if check_lock:
+        lock = result.lock.path
+        if not lock.is_file() or lock.read_text(encoding="utf-8") != result.lock.to_json():
+            click.echo(f"out of date: {lock.name}")
+            click.echo(f"run 'feedpub build' and commit {lock.name}", err=True)
+            raise Failed()
+        click.echo(f"{lock.name} is up to date")
+        return
     if check:
         todo = plan_outputs(result, output)
         for change in todo.changes():
@@ -366,6 +377,9 @@ def audio_encode(ctx: click.Context, slugs: tuple[str, ...], fmt: str, kbps: int
               default="text", show_default=True,
               help="Output: human text, JSON, or GitHub workflow annotations.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--sources", is_flag=True,
+              help="Check the feed the show builds now, in memory, even if public/feed.xml "
+              "exists (for pre-commit: what is about to be committed).")
 @click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
               help="Seconds to wait for each connection and each read.")
 @click.option("--max-size", "max_size", type=click.IntRange(min=1), default=None,
@@ -375,7 +389,7 @@ def audio_encode(ctx: click.Context, slugs: tuple[str, ...], fmt: str, kbps: int
               "e.g. --ignore feed-too-large.")
 @click.pass_context
 def validate(ctx: click.Context, feed: str | None, offline: bool, against: str | None,
-             fmt: str, strict: bool, timeout: float, max_size: int | None,
+             fmt: str, strict: bool, sources: bool, timeout: float, max_size: int | None,
              ignore: tuple[str, ...]) -> None:
     """Check a feed before upload: RSS, Apple, Podcasting 2.0 and the live URLs.
 
@@ -392,7 +406,11 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
     from .validate.xmlsafe import DEFAULT_MAX_SIZE
 
     build_root: Path | None = None
-    if feed is None:
+    if sources and feed is not None:
+        raise UsageError("--sources checks the show's own build: give no FEED with it")
+    if sources:
+        build_root = show_root(ctx)
+    elif feed is None:
         root = show_root(ctx)
         feed = str(root / "public" / "feed.xml")
         if not Path(feed).is_file() and (root / "podcast.toml").is_file():
@@ -415,6 +433,7 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
     options = RunOptions(offline=offline, against=against, timeout=timeout,
                          max_size=max_size or DEFAULT_MAX_SIZE, ignore=ignored)
     if build_root is None:
+        assert feed is not None
         report = run(feed, options)
     else:
         report = run_data(build_in_memory(build_root), "feed.xml (built in memory)", options)
