@@ -39,8 +39,9 @@ def template(forge: str) -> str:
 def installed_spec() -> str | None:
     """A pip requirement for the feedpub running now that a CI machine can install.
 
-    Known only when feedpub was installed from a git URL or an http(s) archive;
-    a local folder or wheel (an editable checkout, ``pipx install ./dist/…whl``)
+    Known only when feedpub was installed from a git repository (a ``file://`` one
+    only works on this machine: :func:`is_local`) or an http(s) archive; a local
+    folder or wheel (an editable checkout, ``pipx install ./dist/…whl``)
     is nowhere a CI machine can reach, and gives None.
     """
     try:
@@ -51,14 +52,19 @@ def installed_spec() -> str | None:
         return None
     info = json.loads(text)
     url = str(info.get("url", ""))
-    if not url.startswith(("https://", "http://", "ssh://", "git@")):
-        return None
     vcs = info.get("vcs_info")
     if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
-        return f"feedpub @ git+{url}@{vcs['commit_id']}"
+        return f"feedpub @ git+{url}@{vcs['commit_id']}"  # file:// too: see is_local
+    if not url.startswith(("https://", "http://")):
+        return None
     if "archive_info" in info:
         return f"feedpub @ {url}"
     return None
+
+
+def is_local(spec: str) -> bool:
+    """A requirement only this machine can install (a git repository on its disk)."""
+    return "git+file:" in spec
 
 
 def check_spec(spec: str) -> str:

@@ -526,7 +526,7 @@ def init(directory: Path, yes: bool, forge: str | None, feedpub_spec: str | None
     --email ada@example.org --feed-url https://feeds.example.org/feed.xml
     --category Technology --ci github my-show
     """
-    from . import init as setup
+    from . import ci as ci_files, init as setup
 
     root = directory.resolve()
     answers: dict[str, str] = {}
@@ -555,6 +555,9 @@ def init(directory: Path, yes: bool, forge: str | None, feedpub_spec: str | None
         fail(err)
     for path in written:
         click.echo(f"wrote {path}")
+    if forge and plan.feedpub_spec and ci_files.is_local(plan.feedpub_spec):
+        click.echo(f"feedpub: warning: CI will install {plan.feedpub_spec}, a repository on "
+                   "this machine only; pass --feedpub-spec with a URL CI can reach", err=True)
     if not artwork:
         click.echo(f"replace {root / setup.ARTWORK} with your cover art (square JPEG or PNG, "
                    "1400-3000 px)")

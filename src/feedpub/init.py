@@ -240,6 +240,7 @@ class Plan:
     root: Path
     files: dict[str, bytes] = field(default_factory=dict)  # relative path -> content
     folders: list[str] = field(default_factory=list)
+    feedpub_spec: str | None = None  # what the CI files install
 
 
 def plan_show(root: Path, a: Answers, forge: str | None = None,
@@ -259,6 +260,7 @@ def plan_show(root: Path, a: Answers, forge: str | None = None,
                 None, "--ci: cannot tell where CI should install feedpub from (this feedpub "
                 "was not installed from a git or https URL)",
                 expected="--feedpub-spec 'feedpub @ git+https://…/feedpub.git@<commit or tag>'"))
+        plan.feedpub_spec = spec_text
         plan.files[ci.FORGES[forge].path] = ci.render(forge, spec_text).encode("utf-8")
     _check_loads(plan, a)
     return plan
