@@ -145,3 +145,22 @@ def test_the_package_builds_as_a_wheel_with_its_templates(tmp_path: Path) -> Non
     entry = zipfile.ZipFile(wheel).read(
         f"feedpub-{__version__}.dist-info/entry_points.txt").decode()
     assert "feedpub = feedpub.cli:main" in entry
+
+
+def test_readme_snippet_names_a_commit_with_these_hooks() -> None:
+    import re
+
+    import yaml
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("### In a show's repository: pre-commit\n", 1)[1]
+    snippet = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))  # type: ignore[union-attr]
+    (repo,) = snippet["repos"]
+    assert [h["id"] for h in repo["hooks"]] == ["feedpub-validate", "feedpub-build-check"]
+    rev = str(repo["rev"])
+    assert re.fullmatch(r"[0-9a-f]{40}", rev), rev  # a commit: it cannot move
+    hooks = yaml.safe_load(git("show", f"{rev}:.pre-commit-hooks.yaml", cwd=REPO))
+    entries = {h["id"]: h["entry"] for h in hooks}
+    assert entries == {"feedpub-validate": "feedpub validate --offline --sources",
+                       "feedpub-build-check": "feedpub build --check-lock --quiet"}
+    assert git("merge-base", "--is-ancestor", rev, "HEAD", cwd=REPO) == ""
