@@ -184,7 +184,7 @@ def test_pre_commit_hooks_run_real_commands() -> None:
     ids = re.findall(r"^- id: (\S+)", text, re.M)
     entries = re.findall(r"^  entry: feedpub (.+)$", text, re.M)
     assert ids == ["feedpub-validate", "feedpub-build-check"]
-    assert entries == ["validate --offline", "build --check --quiet"]
+    assert entries == ["validate --offline --sources", "build --check-lock --quiet"]
     for entry in entries:
         command, *options = entry.split()
         code, out = invoke(command, "--help")
