@@ -161,3 +161,11 @@ def test_init_asks_and_asks_again_after_a_bad_answer(tmp_path: Path) -> None:
     assert (show.title, show.language, show.timezone) == ("Night Owls", "en",
                                                           "Europe/Brussels")
     assert [(c.name, c.sub) for c in show.categories] == [("Science", "Astronomy")]
+
+
+def test_answers_with_quotes_and_control_characters_load_back(tmp_path: Path) -> None:
+    title = 'The "Owls" \\ night\x7f show'
+    opts = [o if o != "Night Owls" else title for o in OPTIONS]
+    proc = feedpub("init", "--yes", *opts, str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr
+    assert load_show(tmp_path / "s").title == title

@@ -19,7 +19,6 @@ from . import ci, spec
 from .config import CONFIG_NAME, load_show
 from .dates import DateProblem, zone
 from .errors import FeedpubError, Problem, UsageError
-from .scaffold import toml_string
 from .writefile import write_atomic
 
 ARTWORK = "artwork.png"
@@ -154,42 +153,33 @@ def choose_category(value: str) -> str:
     return f"{name} > {sub}" if sub else name
 
 
+#: comments written above keys of the new podcast.toml
+NOTES = {
+    "link": "the show's website",
+    "artwork": "JPEG or PNG, square, 1400-3000 px: a URL, or a file beside this one",
+    "categories": 'from Apple\'s list; a subcategory is written "Parent > Sub"',
+    "type": '"episodic", or "serial" (then every episode needs a number)',
+    "timezone": "the zone of dates written without a time",
+    "feed_url": "where feed.xml is served, and the folder the audio files are served from",
+    "podcast.locked": "other hosting platforms may not import the feed",
+}
+
+
 def podcast_toml(a: Answers) -> str:
-    """podcast.toml for these answers, commented for the podcaster."""
-    s = toml_string
-    artwork = a.artwork or ARTWORK
-    return f"""\
-# The show: the RSS channel. Every key is described in feedpub's README.
-title = {s(a.title)}
-description = {s(a.description)}
-# the show's website
-link = {s(a.link)}
-language = {s(a.language)}
-author = {s(a.author)}
-# JPEG or PNG, square, 1400-3000 px: a URL, or a file beside this one
-artwork = {s(artwork)}
-# from Apple's list; a subcategory is written "Parent > Sub"
-categories = [{s(a.category)}]
-explicit = {"true" if a.explicit else "false"}
-# or "serial" (then every episode needs a number)
-type = "episodic"
-copyright = {s(a.author)}
-# the zone of dates written without a time
-timezone = {s(a.timezone)}
-# where feed.xml is served, and the folder the audio files are served from
-feed_url = {s(a.feed_url)}
-media_base_url = {s(a.media_base_url)}
+    """podcast.toml for these answers, through the schema's writer, commented."""
+    from .source.toml import dump
 
-# itunes:owner: directories send verification codes to this address
-[owner]
-name = {s(a.author)}
-email = {s(a.email)}
-
-[podcast]
-# other hosting platforms may not import the feed
-locked = true
-medium = "podcast"
-"""
+    values = {
+        "title": a.title, "description": a.description, "link": a.link,
+        "language": a.language, "author": a.author, "artwork": a.artwork or ARTWORK,
+        "categories": [a.category], "explicit": a.explicit, "type": "episodic",
+        "copyright": a.author, "timezone": a.timezone, "feed_url": a.feed_url,
+        "media_base_url": a.media_base_url,
+        "owner": {"name": a.author, "email": a.email},
+        "podcast": {"locked": True, "medium": "podcast"},
+    }
+    return dump(CONFIG_NAME, values, notes=NOTES,
+                header="The show: the RSS channel. Every key is described in feedpub's README.")
 
 
 GITIGNORE = """\
