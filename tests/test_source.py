@@ -247,3 +247,34 @@ def test_another_module_adds_a_table(make_show) -> None:
             "podcast.toml:14: testing.targt: unknown key (did you mean 'target'?)"]
     finally:
         del PODCAST_TOML.tables["testing"]
+
+
+def test_readme_key_reference_matches_the_schema() -> None:
+    from pathlib import Path
+
+    from feedpub.source import reference
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert reference.section(readme) == reference.markdown(), (
+        "README's key reference is out of date: run "
+        "python -m feedpub.source.reference --write README.md")
+
+
+def test_key_reference_lists_every_key_and_table() -> None:
+    from feedpub.source import reference
+    from feedpub.source.schema import schema_for
+
+    text = reference.markdown()
+    for name in reference.FILES:
+        for table in schema_for(name):
+            assert not table.name or f"**`{table.header}`**" in text
+            for f in table.fields:
+                assert f"| `{f.key}` |" in text
+    # a key removed from the schema is gone from the reference (and the README test fails)
+    root = PODCAST_TOML.tables[""]
+    PODCAST_TOML.tables[""] = Table("", root.doc, root.fields[:1])
+    try:
+        assert "| `description` |" not in reference.markdown()
+    finally:
+        PODCAST_TOML.tables[""] = root
+    assert "| `description` |" in reference.markdown()
