@@ -270,6 +270,17 @@ CHAPTERS_TOML.add(Table("chapters", "One chapter.", (
 ), array=True, required=True))
 
 SCHEMAS = {s.name: s for s in (PODCAST_TOML, EPISODE_TOML, CHAPTERS_TOML)}
+#: the tables declared here; the others come from EXTENSION_MODULES
+BUILT_IN = {s.name: tuple(s.tables) for s in SCHEMAS.values()}
+
+
+def ordered(schema: FileSchema) -> list[Table]:
+    """The tables in a stable order: those declared here, then the other modules' tables
+    by name (import order varies), each after its parent."""
+    own = BUILT_IN.get(schema.name, ())
+    return sorted(schema, key=lambda t: (t.name not in own,
+                                         own.index(t.name) if t.name in own else 0,
+                                         t.name.split(".")[0], t.name.count(".")))
 
 
 def schema_for(name: str) -> FileSchema:
