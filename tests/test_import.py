@@ -141,6 +141,12 @@ def compare_companions(old: Any, new: Any, outputs: dict[str, Any], server: Serv
             match = [u for k, u, m in raw_new if k == "transcript" and m == mime]
             assert match, (url, raw_new)
             assert transcript_cues(outputs[match[0]].read(), ext) == transcript_cues(original, ext)
+        if kind == "psc":  # inline Podlove chapters come out as chapters.json
+            match = [u for k, u, m in raw_new if k == "chapters"]
+            published = json.loads(outputs[match[0]].read())
+            start = seconds(url)
+            assert any(abs(c["startTime"] - start) < 0.001 and c.get("title") == mime
+                       for c in published["chapters"]), (url, mime)
         if kind == "chapters":
             original = json.loads(fetch(server, url))
             match = [u for k, u, m in raw_new if k == "chapters"]
@@ -174,6 +180,8 @@ def companion_links(data: bytes) -> dict[str, list[tuple[str, str, str]]]:
                  for t in item.iter(f"{pc}transcript")]
         found += [("chapters", c.get("url"), c.get("type") or "")
                   for c in item.iter(f"{pc}chapters")]
+        found += [("psc", c.get("start"), c.get("title") or "")
+                  for c in item.iter("{http://podlove.org/simple-chapters}chapter")]
         found.append(("explicit", (item.findtext(
             "{http://www.itunes.com/dtds/podcast-1.0.dtd}explicit") or "").strip(), ""))
         links[guid] = found

@@ -236,3 +236,53 @@ def test_cli_import_reports_and_exits(server: Server, tmp_path: Path) -> None:
                               "--i-own-this-feed", "--dry-run"])
     assert dry.exit_code == 0 and "1 episodes would be added" in dry.output
     assert not (tmp_path / "b" / "podcast.toml").exists()
+
+
+def ranged(data: bytes, seen: list[str]):  # type: ignore[no-untyped-def]
+    """A media route that answers Range requests with a real 206, as hosts do."""
+    def send(h: BaseHTTPRequestHandler) -> None:
+        wanted = h.headers.get("Range")
+        seen.append(wanted or "")
+        start = int(wanted.split("=")[1].split("-")[0]) if wanted else 0
+        body = data[start:]
+        h.send_response(206 if wanted else 200)
+        if wanted:
+            h.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        h.send_header("Content-Type", "audio/mpeg")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+    return send
+
+
+def test_download_audio_measures_resumes_and_checks_the_size(server: Server,
+                                                              tmp_path: Path) -> None:
+    from audiofactory import make_mp3
+
+    from feedpub.build import build
+
+    audio = make_mp3(tmp_path / "src.mp3", 4.0).read_bytes()
+    seen: list[str] = []
+    server.routes["/media/one.mp3"] = ranged(audio, seen)
+    server.routes["/media/two.mp3"] = ranged(audio, seen)
+    ep = (lambda n, length: item(n, extra="").replace(
+        f"https://media.show.example/{n}.mp3", server.url(f"/media/{'one' if n == 1 else 'two'}.mp3"))
+        .replace(f'length="{1000 + n}"', f'length="{length}"')
+        .replace(f"<itunes:duration>{60 + n}<", "<itunes:duration>4<"))
+    server.file("/f.xml", feed(ep(1, len(audio)), ep(2, 123)))
+    root = tmp_path / "show"
+    folder = root / "episodes" / "episode-1"
+    folder.mkdir(parents=True)
+    (folder / "episode-1.mp3.part").write_bytes(audio[: len(audio) // 2])  # an earlier try
+    report = import_show(server.url("/f.xml"), root, Options(download_audio=True))
+    assert (folder / "episode-1.mp3").read_bytes() == audio
+    assert not (folder / "episode-1.mp3.part").exists()
+    assert f"bytes={len(audio) // 2}-" in seen  # resumed where the earlier try stopped
+    assert any("episode 2" in str(n).lower() and f"{len(audio):,} bytes; the feed declared 123"
+               in str(n) for n in report.notes)
+    assert 'audio = "episode-1.mp3"' in (folder / "episode.toml").read_text(encoding="utf-8")
+    lock = (root / "feedpub.lock").read_text(encoding="utf-8")
+    assert '"declared"' not in lock and f'"size": {len(audio)}' in lock
+    result = build(root)
+    assert b"https://media.show.example/episode-1.mp3" in result.feed or \
+        b"/episode-1.mp3" in result.feed

@@ -223,10 +223,13 @@ def new(ctx: click.Context, title: str, slug: str | None) -> None:
               help="Overwrite files that differ from the feed (local edits are lost).")
 @click.option("--i-own-this-feed", "i_own", is_flag=True,
               help="Import a feed that says podcast:locked yes (only your own show).")
+@click.option("--download-audio", is_flag=True,
+              help="Fetch the media into the episode folders (resumable, size and duration "
+              "checked); by default the audio stays where it is hosted.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; report what would change.")
 @click.pass_context
 def import_cmd(ctx: click.Context, source: str, directory: Path | None, force: bool,
-               i_own: bool, dry_run: bool) -> None:
+               i_own: bool, download_audio: bool, dry_run: bool) -> None:
     """Turn an existing show's RSS feed into podcast.toml and episodes/, every guid kept.
 
     DIR defaults to the show folder (-C DIR, or the current folder).  A rerun adds
@@ -239,6 +242,7 @@ def import_cmd(ctx: click.Context, source: str, directory: Path | None, force: b
     root = (directory or show_root(ctx)).resolve()
     try:
         report = import_show(source, root, Options(force=force, i_own_this_feed=i_own,
+                                                   download_audio=download_audio,
                                                    dry_run=dry_run),
                              progress=progress_printer(True))
     except FeedpubError as err:

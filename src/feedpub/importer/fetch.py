@@ -40,7 +40,8 @@ class Limits:
     max_feed: int = 256 * 1024 * 1024  # bytes of one feed page
     companion_deadline: float = 30.0  # a transcript or chapters file
     max_companion: int = 16 * 1024 * 1024
-    audio_deadline: float = 3600.0
+    audio_deadline: float = 3600.0  # one audio file (--download-audio)
+    max_audio: int = 4 * 1024 * 1024 * 1024
     max_hops: int = 5  # redirects per request
     max_pages: int = 100  # RFC 5005 pages followed
     max_items: int = 100_000

@@ -18,7 +18,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,7 +31,7 @@ from ..build.lock import Entry, load_lock
 from ..markup import html_to_text
 from ..model import AudioFacts, Chapter
 from ..writefile import write_atomic
-from . import htmlmd, tomlout
+from . import htmlmd, media, tomlout
 from .fetch import FetchError, Limits, fetch_bytes
 from .read_feed import Channel, Feed, ImportFailed, Item, Note
 
@@ -55,6 +55,7 @@ ZONES = ("UTC", "Europe/Paris", "Europe/London", "America/New_York", "America/Ch
 class Options:
     force: bool = False  # overwrite files that differ from the feed
     i_own_this_feed: bool = False  # import a feed with podcast:locked yes
+    download_audio: bool = False  # fetch the media into the episode folders
     dry_run: bool = False  # report only
     limits: Limits = Limits()
 
@@ -117,7 +118,10 @@ def assign_slugs(items: list[Item], root: Path, known: dict[str, str]) -> dict[i
     find the earlier ones by guid) give every new episode the same name again.
     """
     base = root / EPISODES
-    taken = {p.name.lower() for p in base.iterdir()} if base.is_dir() else set()
+    # a folder holding only the .part of an interrupted --download-audio is free to resume
+    taken = {p.name.lower() for p in base.iterdir()
+             if not p.is_dir() or not all(f.name.endswith(".part") for f in p.iterdir())
+             } if base.is_dir() else set()
     taken |= {s.lower() for s in known.values()}
     slugs: dict[int, str] = {}
     order = sorted(items, key=lambda i: (i.pub_date or datetime.min.replace(
@@ -383,6 +387,7 @@ def write_show(feed: Feed, root: Path, options: Options = Options(),
     known = existing_episodes(root)
     real_root = root.resolve()
     usable = []
+    jobs: list[tuple[media.Job, dict[str, Any], str]] = []  # job, episode values, slug
     for item in feed.items:
         missing = [what for what, ok in (("enclosure", item.enclosure_url),
                                           ("date", item.pub_date), ("guid", item.guid))
@@ -415,6 +420,8 @@ def write_show(feed: Feed, root: Path, options: Options = Options(),
             files["description.html"] = (html.strip() + "\n").encode("utf-8")
         files["episode.toml"] = tomlout.dump_episode(
             values, prefix=item.analytics_prefix).encode("utf-8")
+        if options.download_audio and (is_new or options.force) and not options.dry_run:
+            jobs.append((media.Job(item, folder, media.file_name(slug, item)), values, slug))
         if is_new or options.force:
             files.update(transcript_files(item, language, options.limits, item_notes))
             data = chapters_file(item, options.limits, item_notes)
@@ -456,6 +463,15 @@ def write_show(feed: Feed, root: Path, options: Options = Options(),
     if options.dry_run:
         return report
     root.mkdir(parents=True, exist_ok=True)
+    if jobs:
+        fetched = media.download_all([j for j, _, _ in jobs], options.limits, progress, notes)
+        for job, values, slug in jobs:
+            facts = fetched.get(str(job.path))
+            if facts is None:
+                continue
+            local = {**values, "audio": job.name}
+            todo[job.folder / "episode.toml"] = tomlout.dump_episode(local).encode("utf-8")
+            new_entries[slug] = Entry(job.item.guid, replace(facts, file=job.name))
     for path, data in todo.items():
         write_new(path, data)
         report.written.append(path)
