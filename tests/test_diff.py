@@ -315,3 +315,13 @@ def test_cli_live_feed_that_fails_is_an_error(tmp_path: Path, server: Server) ->
     proc = feedpub("-C", str(root), "diff")
     assert proc.returncode == 1
     assert "answered 500" in proc.stderr and proc.stdout == ""
+
+
+def test_cli_empty_publish_folder_means_not_published_yet(tmp_path: Path) -> None:
+    new = tmp_path / "new.xml"
+    new.write_text(make_feed(items=items(1)), encoding="utf-8")
+    (tmp_path / "www").mkdir()
+    proc = feedpub("diff", str(tmp_path / "www"), str(new))
+    assert proc.returncode == 0, proc.stderr
+    assert "is not published yet" in proc.stdout and proc.stdout.splitlines()[-1] == \
+        "1 added, 0 unchanged"

@@ -482,7 +482,7 @@ def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str, strict:
             old = load_show(root).feed_url
             old_data = read_feed(old, timeout=timeout, missing_ok=True)
         else:
-            old_data = read_feed(old, timeout=timeout)
+            old_data = read_feed(old, timeout=timeout, missing_ok=Path(old).is_dir())
         assert new_data is not None  # only a URL given as OLD may be missing
         result = diff_feeds(old_data, new_data, old_source=old, new_source=new_source)
     except FeedpubError as err:

@@ -302,8 +302,9 @@ def is_url(spec: str) -> bool:
 def read_feed(spec: str, *, timeout: float = 10.0, missing_ok: bool = False) -> bytes | None:
     """The bytes of a feed given as a URL, a file or a build folder (its feed.xml).
 
-    With ``missing_ok``, a URL that answers 404 or 410 gives None: the feed has
-    not been published yet, so everything in the new one is added.
+    With ``missing_ok``, a URL that answers 404 or 410, or a folder without feed.xml,
+    gives None: the feed has not been published yet, so everything in the new one is
+    added.
     """
     if is_url(spec):
         out = Collector(spec)
@@ -317,6 +318,8 @@ def read_feed(spec: str, *, timeout: float = 10.0, missing_ok: bool = False) -> 
     path = Path(spec)
     if path.is_dir():
         path = path / "feed.xml"
+        if missing_ok and not path.exists():
+            return None  # a publish folder with nothing published yet
     try:
         return path.read_bytes()
     except FileNotFoundError:
