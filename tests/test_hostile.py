@@ -238,7 +238,7 @@ def test_remote_audio_downloads_are_bounded_in_size_and_time(tmp_path: Path,
         with pytest.raises(FeedpubError, match="too slow: the download did not finish in time"):
             fetch_for_probe(drip, source)
         assert clock.monotonic() - started < 5
-        with pytest.raises(FeedpubError, match="cannot download audio .*gone.mp3: HTTP 404"):
+        with pytest.raises(FeedpubError, match="cannot download audio .*gone.mp3: 404 Client Error"):
             fetch_for_probe(missing, source)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("feedpub-")] == []
 

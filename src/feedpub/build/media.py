@@ -82,8 +82,10 @@ def _download(url: str, dest: Path, limit: int, deadline: float) -> str | None:
     except requests.RequestException as exc:
         return str(exc)
     with resp:
-        if resp.status_code >= 400:
-            return f"HTTP {resp.status_code}"
+        try:
+            resp.raise_for_status()
+        except requests.HTTPError as exc:
+            return str(exc)  # "404 Client Error: Not Found for url: …"
         declared = resp.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             return f"the server announces {int(declared):,} bytes, over the {limit:,}-byte limit"
