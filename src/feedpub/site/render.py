@@ -91,7 +91,7 @@ class Theme:
             loaders.append(jinja2.FileSystemLoader(folder / "templates"))
         loaders.append(jinja2.PackageLoader("feedpub.site", "templates"))
         self.env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders),
-                                      autoescape=True, trim_blocks=True,
+                                      autoescape=True, trim_blocks=True, auto_reload=False,
                                       lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
     def static_files(self) -> dict[str, bytes]:
@@ -123,13 +123,22 @@ class SiteRenderer:
         self.words = SimpleNamespace(**words.labels(show.language))
         self.static = self.theme.static_files()
         self.templates: dict[str, jinja2.Template] = {}
+        self.links: dict[tuple[str, str], str] = {}
         # Asset links carry a hash of the content: caches can keep them, a change shows.
         self.versions = {name: hashlib.sha256(data).hexdigest()[:10]
                          for name, data in self.static.items()}
 
     # -- links --------------------------------------------------------------------
+    def relative(self, page: str, target: str) -> str:
+        """Layout.relative, remembered: pages of one folder ask for the same links."""
+        key = (PurePosixPath(page).parent.as_posix(), target)
+        link = self.links.get(key)
+        if link is None:
+            link = self.links[key] = self.layout.relative(page, target)
+        return link
+
     def asset_link(self, page: str, name: str) -> str:
-        link = self.layout.relative(page, self.layout.asset(name))
+        link = self.relative(page, self.layout.asset(name))
         version = self.versions.get(name)
         return f"{link}?v={version}" if version else link
 
@@ -139,12 +148,12 @@ class SiteRenderer:
             "lang": self.lang, "show": self.show, "w": self.words,
             "feed_url": layout.url(layout.feed()),
             "canonical": canonical,
-            "home": layout.relative(page, layout.show_page(1)),
+            "home": self.relative(page, layout.show_page(1)),
             "css": self.asset_link(page, "style.css"),
             "js": self.asset_link(page, "site.js"),
             "search": self.options.search,
-            "pagefind_css": layout.relative(page, layout.search_bundle() + "pagefind-ui.css"),
-            "pagefind_js": layout.relative(page, layout.search_bundle() + "pagefind-ui.js"),
+            "pagefind_css": self.relative(page, layout.search_bundle() + "pagefind-ui.css"),
+            "pagefind_js": self.relative(page, layout.search_bundle() + "pagefind-ui.js"),
             "og_locale": words.og_locale(self.lang),
         }
 
