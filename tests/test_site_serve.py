@@ -144,3 +144,28 @@ def test_serve_on_a_busy_port_is_a_usage_error(sample_show: Path, tmp_path: Path
                     port=first.server.server_address[1])
     finally:
         first.stop()
+
+
+def test_served_headers_are_those_of_the_generated_host_files(sample_show: Path,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    server = Preview(sample_show, out, preview=False)
+    server.start(watch=False)
+    try:
+        rules: dict[str, dict[str, str]] = {}
+        pattern = ""
+        for line in (out / "_headers").read_text(encoding="utf-8").splitlines():
+            if line.startswith("/"):
+                pattern = line
+                rules[pattern] = {}
+            elif line.startswith("  "):
+                name, _, value = line.strip().partition(": ")
+                rules[pattern][name] = value
+        for pattern, path in (("/feed.xml", "feed.xml"),
+                              ("/:slug/transcript.fr.txt", f"{SAMPLE_SLUG}/transcript.fr.txt"),
+                              ("/:slug/", f"{SAMPLE_SLUG}/"), ("/assets/*", "assets/site.js")):
+            served = requests.head(server.url + path, timeout=5).headers
+            for name, value in rules[pattern].items():
+                assert served[name] == value, (pattern, name)
+    finally:
+        server.stop()
