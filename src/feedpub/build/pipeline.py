@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..cache import Cache
 from ..companions import build_companions
 from ..config import load_show
 from ..dates import zone
 from ..episodes import episode_folders, load_episodes
 from ..errors import Diagnostic, FeedpubError, Problem
 from ..feed import render_feed
+from ..markup import markdown_to_html
 from ..model import BuiltEpisode, Output, Show
 from ..output import (LocalDirectory, Plan, apply, check_output_folder, plan,
                       remove_stale_temp_files)
@@ -72,16 +74,19 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
         artwork = artwork_output(show)
     except FeedpubError as err:
         raise type(err)([p.relative_to(root) for p in err.problems]) from None
-    episodes, problems = load_episodes(show)
+    cache = Cache(root, show.podcast_guid)
+    episodes, problems = load_episodes(
+        show, lambda text: cache.render("markdown", text, markdown_to_html))
     if not episodes and not problems:
         raise BuildError(Problem(show.episodes_dir, "the show has no episodes",
                                  hint='create one with: feedpub new "Title"'))
     present = {folder.name for folder in episode_folders(show)}
     problems += check_show_guid(show, lock, update_lock)
     problems += check_identities(episodes, present, lock, update_lock)
-    measured, audio_problems = probe_all(show, episodes, lock, update_lock, progress)
+    measured, audio_problems = probe_all(show, episodes, lock, update_lock, progress, cache)
     problems += audio_problems
     built = [build_companions(show, m, problems) for m in measured]
+    cache.save()
     problems += check_enclosures(built)
     if problems:
         raise BuildError([p.relative_to(root) for p in problems])

@@ -7,7 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from ..audio import alternate_files, probe
+from ..audio import alternate_files, probe, sha256_of
+from ..cache import Cache
 from ..errors import AudioError, FeedpubError, Problem
 from ..model import AudioFacts, Episode, MeasuredEpisode, Output, Provenance, Show
 from ..timecode import rounded_clock as clock_text
@@ -18,7 +19,8 @@ Progress = Callable[[str], None]
 
 
 def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool,
-              progress: Progress) -> tuple[list[MeasuredEpisode], list[Problem]]:
+              progress: Progress, cache: Cache | None = None
+              ) -> tuple[list[MeasuredEpisode], list[Problem]]:
     """Audio facts for every episode, measured in parallel (hashing is I/O bound)."""
     def one(ep: Episode) -> MeasuredEpisode:
         # A renamed folder that kept its guid keeps its recorded audio too.
@@ -26,7 +28,7 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
         recorded = entry.audio if entry and entry.audio and entry.audio.file == ep.audio_file \
             else None
         measured = measure(show, ep, recorded, update_lock,
-                           declared=bool(entry and entry.declared and recorded))
+                           declared=bool(entry and entry.declared and recorded), cache=cache)
         return with_alternates(show, measured, entry.alternates if entry else (), update_lock)
 
     problems: list[Problem] = []
@@ -54,15 +56,27 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
 
 
 def measure(show: Show, ep: Episode, recorded: AudioFacts | None,
-            update_lock: bool, declared: bool = False) -> MeasuredEpisode:
+            update_lock: bool, declared: bool = False,
+            cache: Cache | None = None) -> MeasuredEpisode:
     """Measure the file if it is here, else trust the lock; a changed file is an error.
 
     Facts an import ``declared`` (from the old feed, never hashed) give way to the
-    measured ones as soon as the file is here.
+    measured ones as soon as the file is here.  A file whose bytes are the ones the lock
+    recorded is not parsed again: its stat fingerprint in the cache (or, after a fresh
+    clone, its SHA-256) proves it, and the lock's facts are the measured ones.
     """
     path = local_audio_path(show, ep)
     if path is not None and path.exists():
+        if recorded and not declared:
+            sha = (cache.known_sha256(path) if cache else None) or sha256_of(path)
+            if sha == recorded.sha256:
+                if cache:
+                    cache.remember_sha256(path, sha)
+                return MeasuredEpisode(ep, recorded, "measured",
+                                       media_output(show, path, recorded))
         facts = replace(probe(path), file=ep.audio_file)  # the name as episode.toml says it
+        if cache:
+            cache.remember_sha256(path, facts.sha256)
         if recorded and not declared and recorded.sha256 != facts.sha256 and not update_lock:
             raise AudioError(Problem(
                 path, "audio changed since it was recorded in feedpub.lock "

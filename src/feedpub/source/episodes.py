@@ -10,7 +10,7 @@ import re
 import uuid
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .. import safeio, transcripts
 from ..dates import DateProblem, parse_date, parse_duration, zone
@@ -44,7 +44,8 @@ def episode_folders(show: Show) -> list[Path]:
     return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def load_episodes(show: Show) -> tuple[list[Episode], list[Problem]]:
+def load_episodes(show: Show, render: Callable[[str], str] = markdown_to_html
+                  ) -> tuple[list[Episode], list[Problem]]:
     """The episodes that loaded, and the problems of those that did not.
 
     Both are returned so that later stages can still check the good ones and
@@ -54,7 +55,7 @@ def load_episodes(show: Show) -> tuple[list[Episode], list[Problem]]:
     episodes = []
     for folder in episode_folders(show):
         try:
-            episodes.append(load_episode(show, folder))
+            episodes.append(load_episode(show, folder, render))
         except EpisodeError as err:
             problems.extend(err.problems)
     return episodes, problems
@@ -65,7 +66,10 @@ def speaker(values: dict[str, Any]) -> Speaker:
                    values["img"], values["label"])
 
 
-def load_episode(show: Show, folder: Path) -> Episode:
+def load_episode(show: Show, folder: Path,
+                 render: Callable[[str], str] = markdown_to_html) -> Episode:
+    """One episode folder; ``render`` turns Markdown notes into HTML (the build passes
+    a cached one)."""
     slug = folder.name
     path = folder / EPISODE_FILE
     if not os.path.lexists(path):  # a pipe or a device is reported by the reader
@@ -96,7 +100,7 @@ def load_episode(show: Show, folder: Path) -> Episode:
     if problems:
         raise EpisodeError(problems)
     assert pub_date is not None and notes is not None
-    html = notes.html if notes.html is not None else markdown_to_html(notes.text)
+    html = notes.html if notes.html is not None else render(notes.text)
     return Episode(
         slug=slug,
         folder=folder,

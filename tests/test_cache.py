@@ -1,0 +1,152 @@
+"""The build cache (.feedpub/cache/) only ever speeds a build up: same bytes as a clean one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from audiofactory import make_audio
+from feedpub.build import build, write_outputs
+from feedpub.build import probe as probe_module
+from feedpub.cache import CACHE_DIR, FILE
+
+TRANSCRIPT = "Speaker #0\nBonjour et bienvenue.\n"
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    return {o.path: o.read() for o in build(root).outputs}
+
+
+def clean_outputs(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The same show built with no cache at all, from a copy."""
+    copy = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".feedpub", "public"))
+    got = outputs(copy)
+    shutil.rmtree(copy)
+    return got
+
+
+@pytest.fixture
+def show(make_show) -> Path:
+    for n in range(3):
+        folder = make_show.episode(f"ep-{n}", seconds=3.0,
+                                   description=f"Notes *{n}* avec https://example.org/{n}")
+        (folder / "transcript.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    write_outputs(build(make_show.root), make_show.root / "public")
+    return make_show.root
+
+
+def cache_file(root: Path) -> Path:
+    return root / CACHE_DIR / FILE
+
+
+def test_a_rebuild_with_nothing_changed_probes_nothing_and_writes_nothing(show: Path,
+                                                                         monkeypatch) -> None:
+    build(show)  # the cache now knows every file
+    assert cache_file(show).is_file()
+    public = show / "public"
+    before = {p: p.stat().st_mtime_ns for p in public.rglob("*") if p.is_file()}
+    probed: list[Path] = []
+    real = probe_module.probe
+    monkeypatch.setattr(probe_module, "probe", lambda p, **k: probed.append(p) or real(p, **k))
+    done = write_outputs(build(show), public)
+    assert probed == [] and not done
+    assert {p: p.stat().st_mtime_ns for p in public.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("damage", [
+    lambda path: path.write_text("{not json"),
+    lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
+    lambda path: path.write_text(json.dumps({**json.loads(path.read_text()),
+                                             "identity": {"show": "x", "code": "y"}})),
+    lambda path: path.write_text(json.dumps({**json.loads(path.read_text()),
+                                             "rendered": {"k": 3}, "audio": {"k": "v"}})),
+])
+def test_a_corrupt_truncated_or_foreign_cache_is_ignored(show: Path, tmp_path: Path,
+                                                         damage) -> None:
+    build(show)
+    damage(cache_file(show))
+    assert outputs(show) == clean_outputs(show, tmp_path)
+
+
+def test_cached_html_of_another_feedpub_is_never_used(show: Path, tmp_path: Path) -> None:
+    build(show)
+    data = json.loads(cache_file(show).read_text())
+    data["rendered"] = {k: "<p>stale</p>" for k in data["rendered"]}
+    data["identity"]["code"] = "an older feedpub"
+    cache_file(show).write_text(json.dumps(data))
+    assert b"stale" not in build(show).feed
+
+
+def test_a_cache_copied_from_another_show_is_ignored(show: Path, make_show, tmp_path: Path
+                                                     ) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(show, other)
+    (other / "podcast.toml").write_text((other / "podcast.toml").read_text().replace(
+        "feeds.example.org/show", "feeds.example.org/other"))
+    (other / "feedpub.lock").unlink()
+    build(other)
+    shutil.rmtree(show / ".feedpub", ignore_errors=True)
+    shutil.copytree(other / ".feedpub", show / ".feedpub")
+    assert outputs(show) == clean_outputs(show, tmp_path)
+
+
+def test_audio_replaced_with_the_same_size_and_mtime_is_still_seen(show: Path) -> None:
+    build(show)
+    audio = show / "episodes" / "ep-0" / "ep-0.mp3"
+    st = audio.stat()
+    data = bytearray(audio.read_bytes())
+    data[-1] ^= 0xFF
+    audio.write_bytes(bytes(data))  # same size
+    os.utime(audio, ns=(st.st_atime_ns, st.st_mtime_ns))  # same mtime
+    with pytest.raises(Exception, match="audio changed since it was recorded"):
+        build(show)
+
+
+def test_a_cache_deleted_between_builds_changes_nothing(show: Path, tmp_path: Path) -> None:
+    first = outputs(show)
+    shutil.rmtree(show / ".feedpub")
+    assert outputs(show) == first == clean_outputs(show, tmp_path)
+
+
+def change_each_way(root: Path) -> list:  # type: ignore[type-arg]
+    def add() -> None:
+        folder = root / "episodes" / "ep-9"
+        folder.mkdir()
+        (folder / "episode.toml").write_text('title = "Neuf"\ndate = "2025-06-01"\n'
+                                             'audio = "ep-9.mp3"\n', encoding="utf-8")
+        (folder / "description.md").write_text("Nouvelles notes.", encoding="utf-8")
+        make_audio(folder / "ep-9.mp3", 2.0)
+
+    def edit_notes() -> None:
+        (root / "episodes" / "ep-1" / "description.md").write_text("Autres *notes*.")
+
+    def edit_show() -> None:
+        text = (root / "podcast.toml").read_text()
+        (root / "podcast.toml").write_text(text.replace("A show made by the test suite.",
+                                                        "A show, edited."))
+
+    def replace_audio() -> None:
+        make_audio(root / "episodes" / "ep-2" / "ep-2.mp3", 4.0)
+
+    def add_transcript() -> None:
+        (root / "episodes" / "ep-0" / "transcript.en.txt").write_text("Speaker #0\nHello.\n")
+
+    def remove() -> None:
+        shutil.rmtree(root / "episodes" / "ep-9")
+
+    return [add, edit_notes, edit_show, replace_audio, add_transcript, remove]
+
+
+def test_incremental_builds_equal_clean_builds_after_every_kind_of_change(
+        show: Path, tmp_path: Path) -> None:
+    for change in change_each_way(show):
+        change()
+        update = change.__name__ in ("replace_audio", "remove")
+        incremental = {o.path: o.read() for o in build(show, update_lock=update).outputs}
+        write_outputs(build(show, update_lock=update), show / "public")
+        assert incremental == clean_outputs(show, tmp_path), change.__name__
