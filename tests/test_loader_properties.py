@@ -82,11 +82,14 @@ def good_show(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
 def builds_or_explains(root: Path, name: str, content: str | bytes) -> None:
     path = root / name
     original = path.read_bytes() if path.exists() else None
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.write_bytes(data)
     try:
         build(root)
     except FeedpubError as err:
-        assert err.problems and all(str(p) and "None" not in p.message for p in err.problems)
+        # a clear message, and no Python None leaking into it (unless the input said None)
+        assert err.problems and all(str(p) and ("None" not in p.message or b"None" in data)
+                                    for p in err.problems)
     finally:
         if original is None:
             path.unlink()
@@ -96,7 +99,7 @@ def builds_or_explains(root: Path, name: str, content: str | bytes) -> None:
 
 @pytest.mark.parametrize("name", list(FILES))
 def test_any_content_gives_a_feed_or_a_clear_error(good_show: Path, name: str) -> None:
-    @settings(max_examples=40, deadline=None,
+    @settings(max_examples=40, deadline=None, derandomize=True,  # the same cases in every CI
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow])
     @given(FILES[name])
