@@ -200,19 +200,31 @@ def serve(ctx: click.Context, output: Path | None, port: int, preview: bool,
 @cli.command()
 @click.argument("title")
 @click.option("--slug", default=None, help="Folder name (default: made from the title).")
+@click.option("--date", "date_text", default=None,
+              help="Publication date, as episode.toml takes it (default: today).")
+@click.option("--audio", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The audio file: measured now, its duration written.")
+@click.option("--from-template", "template", default=None, metavar="EPISODE",
+              help="Start from an episode's type, explicit, season, image and speakers.")
 @click.pass_context
-def new(ctx: click.Context, title: str, slug: str | None) -> None:
+def new(ctx: click.Context, title: str, slug: str | None, date_text: str | None,
+        audio: Path | None, template: str | None) -> None:
     """Create episodes/<slug>/ from a template, numbered after the last episode.
 
-    Example: feedpub new "Tech entre les lignes - La complexe chaine de valeur de l'iA"
+    Prints the folder, then (on stderr) what is left to fill in.
+
+    Example: feedpub new "Tech entre les lignes" --date 2025-05-13 --audio ~/ep12.mp3
     """
-    from .scaffold import new_episode
+    from .scaffold import create_episode
 
     try:
-        folder = new_episode(show_root(ctx), title, slug)
+        made = create_episode(show_root(ctx), title, slug, date_text=date_text, audio=audio,
+                              template=template)
     except FeedpubError as err:
         fail(err)
-    click.echo(str(folder))
+    click.echo(str(made.folder))
+    for step in made.next_steps:
+        click.echo(f"next: {step}", err=True)
 
 
 @cli.command("import")
