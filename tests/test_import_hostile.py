@@ -196,9 +196,20 @@ def test_rerun_adds_new_episodes_only_and_keeps_local_edits(server: Server,
     third = import_show(server.url("/f.xml"), root)
     assert third.created == ["episode-1-2"]  # a new title clash gets its own folder
     assert third.kept == ["episodes/episode-1/description.md"]
+    toml = root / "episodes" / "episode-2" / "episode.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("Episode 2", "Mine"),
+                    encoding="utf-8")
+    (root / "episodes" / "episode-2" / "description.md").unlink()
+    report = import_show(server.url("/f.xml"), root, Options(dry_run=True))
+    assert sorted(report.kept) == ["episodes/episode-1/description.md",
+                                   "episodes/episode-2/description.md (missing)",
+                                   "episodes/episode-2/episode.toml (keys: title)"]
+    assert not (root / "episodes" / "episode-2" / "description.md").exists()
     assert notes.read_text(encoding="utf-8") == "My own notes.\n"
     forced = import_show(server.url("/f.xml"), root, Options(force=True))
-    assert forced.overwritten == ["episodes/episode-1/description.md"]
+    assert sorted(forced.overwritten) == ["episodes/episode-1/description.md",
+                                          "episodes/episode-2/description.md (missing)",
+                                          "episodes/episode-2/episode.toml (keys: title)"]
     assert notes.read_text(encoding="utf-8") == "Notes 1\n"
 
 
@@ -286,3 +297,12 @@ def test_download_audio_measures_resumes_and_checks_the_size(server: Server,
     result = build(root)
     assert b"https://media.show.example/episode-1.mp3" in result.feed or \
         b"/episode-1.mp3" in result.feed
+
+
+def test_new_feed_url_is_kept_as_a_comment_and_warned(server: Server, tmp_path: Path) -> None:
+    server.file("/moved.xml", feed(item(1), channel=(
+        "<itunes:new-feed-url>https://elsewhere.example/feed.xml</itunes:new-feed-url>")))
+    report = import_show(server.url("/moved.xml"), tmp_path / "show")
+    text = (tmp_path / "show" / "podcast.toml").read_text(encoding="utf-8")
+    assert "# the old feed declares itunes:new-feed-url https://elsewhere.example/feed.xml" in text
+    assert any("moved to https://elsewhere.example/feed.xml" in str(n) for n in report.notes)

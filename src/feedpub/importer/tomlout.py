@@ -31,6 +31,10 @@ def dump_show(values: dict[str, Any]) -> str:
     hints = [k for k in REQUIRED_SHOW if not values.get(k)]
     hints += [f"owner.{k}" for k in ("name", "email") if not owner.get(k)]
     notes = {k: "the feed gives none: fill it in" for k in hints}
+    moved = values.pop("new_feed_url", None)
+    if moved:
+        notes["feed_url"] = (f"the old feed declares itunes:new-feed-url {moved}: it has "
+                             "moved there already")
     return toml.dump("podcast.toml", values, hints, notes, header=SHOW_HEADER)
 
 

@@ -253,6 +253,7 @@ def show_values(feed: Feed, notes: list[Note]) -> dict[str, Any]:
             notes.append(Note(where, f"the feed gives no owner {key} (itunes:owner); fill "
                               f"owner.{key} in podcast.toml"))
     if ch.new_feed_url:
+        values["new_feed_url"] = ch.new_feed_url  # kept as a comment in podcast.toml
         notes.append(Note(where, f"the feed says it moved to {ch.new_feed_url} "
                           "(itunes:new-feed-url): import from there if it is newer"))
     return values
@@ -431,11 +432,16 @@ def write_show(feed: Feed, root: Path, options: Options = Options(),
         changed = False
         for name, data in files.items():
             path = folder / name  # a fixed name (or transcript.<code>.<ext>) in a checked folder
-            if path.exists() and not is_new:
-                if path.read_bytes() == data:
+            if not is_new:
+                # a published episode: what differs is reported, written only with --force
+                if path.exists() and path.read_bytes() == data:
                     continue
+                other = {"description.md": "description.html",
+                         "description.html": "description.md"}.get(name)
+                if not path.exists() and other and (folder / other).exists():
+                    continue  # the notes are kept in the other form: nothing to add
                 changed = True
-                label = f"{EPISODES}/{slug}/{name}"
+                label = f"{EPISODES}/{slug}/{name}" + differences(path, data)
                 (report.overwritten if options.force else report.kept).append(label)
                 if not options.force:
                     continue
@@ -456,9 +462,9 @@ def write_show(feed: Feed, root: Path, options: Options = Options(),
         if toml_path.read_bytes() == todo[toml_path]:
             del todo[toml_path]
         elif options.force:
-            report.overwritten.append("podcast.toml")
+            report.overwritten.append("podcast.toml" + differences(toml_path, todo[toml_path]))
         else:
-            report.kept.append("podcast.toml")
+            report.kept.append("podcast.toml" + differences(toml_path, todo[toml_path]))
             del todo[toml_path]
     if options.dry_run:
         return report
@@ -483,6 +489,21 @@ def write_show(feed: Feed, root: Path, options: Options = Options(),
         write_atomic(lock.path, lock.to_json().encode("utf-8"))
         report.written.append(lock.path)
     return report
+
+
+def differences(path: Path, data: bytes) -> str:
+    """`` (missing)``, or for a TOML file `` (keys: title, date)``: what differs."""
+    if not path.exists():
+        return " (missing)"
+    if path.suffix != ".toml":
+        return ""
+    try:
+        here = tomllib.loads(path.read_text(encoding="utf-8"))
+        feed = tomllib.loads(data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    keys = sorted(k for k in here.keys() | feed.keys() if here.get(k) != feed.get(k))
+    return f" (keys: {', '.join(keys)})" if keys else ""
 
 
 def _show_guid(podcast_toml: bytes) -> str | None:
