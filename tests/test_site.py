@@ -282,3 +282,14 @@ def test_timed_transcript_turns_link_to_their_time_and_english_dates(
              if a.get("class") == "at"]
     assert times == [("https://media.example.org/audio/timed.mp3#t=0", "0"),
                      ("https://media.example.org/audio/timed.mp3#t=8.5", "8.5")]
+
+
+def test_audio_served_with_the_site_gets_ranges_and_cors_in_the_host_files(
+        make_show: ShowMaker) -> None:
+    make_show.edit_show('media_base_url = "https://media.example.org/audio/"',
+                        'media_base_url = "https://feeds.example.org/show/media/"')
+    make_show.episode("one")
+    headers = next(o for o in site_of(make_show.root) if o.path == "_headers").read().decode()
+    block = headers.split("/show/media/*\n", 1)[1].split("\n/", 1)[0]
+    assert "Accept-Ranges: bytes" in block and "Access-Control-Allow-Origin: *" in block
+    assert "Cache-Control: public, max-age=86400" in block

@@ -107,7 +107,9 @@ def header_rules(entries: list[Entry], layout: Layout) -> list[tuple[str, dict[s
         if kind == "host-config":
             continue
         parts = path.split("/")
-        if path.startswith(("assets/", "pagefind/", "page/", "artwork/")):
+        if kind == "media":  # audio in a folder of the site
+            parts = [*parts[:-1], "*"]
+        elif path.startswith(("assets/", "pagefind/", "page/", "artwork/")):
             parts = [parts[0], "*"]
         elif len(parts) == 2:
             parts[0] = ":slug"

@@ -307,8 +307,12 @@ class SiteRenderer:
                           and not p.path.startswith("page/")], self.layout, self.lang)
         entries = hostconfig.entries_of(out)
         entries.append((self.layout.feed(), "feed", "feed"))
+        media_folder = self.layout.media_in_site()
         for built in self.episodes:
             entries += hostconfig.entries_of(list(built.companions))
+            media = built.measured.media
+            if media is not None and media_folder is not None:  # audio served with the site
+                entries.append((media_folder + media.path, "media", "media"))
         return out + hostconfig.host_files(entries, self.layout)
 
 
