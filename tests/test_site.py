@@ -293,3 +293,5 @@ def test_audio_served_with_the_site_gets_ranges_and_cors_in_the_host_files(
     block = headers.split("/show/media/*\n", 1)[1].split("\n/", 1)[0]
     assert "Accept-Ranges: bytes" in block and "Access-Control-Allow-Origin: *" in block
     assert "Cache-Control: public, max-age=86400" in block
+    nginx = next(o for o in site_of(make_show.root) if o.path == "host/nginx.conf").read()
+    assert b"location ^~ /show/media/ {" in nginx

@@ -157,8 +157,13 @@ def nginx_snippet(layout: Layout) -> str:
     cors = ('    add_header Access-Control-Allow-Origin "*" always;\n'
             '    add_header Access-Control-Expose-Headers '
             '"Content-Length, Content-Range, Accept-Ranges" always;\n')
+    media = layout.media_in_site()
+    audio = (f"location ^~ {base}{media} {{\n"
+             f'    add_header Cache-Control "{CACHE_CONTROL["media"]}" always;\n'
+             f"{cors}}}\n") if media else ""
     return (
         "# Written by feedpub: include inside the server { } block that serves the site.\n"
+        f"{audio}"
         f"location = {base}{layout.feed()} {{\n"
         f"    types {{ }} default_type \"{FEED_TYPE}\";\n"
         f'    add_header Cache-Control "{CACHE_CONTROL["feed"]}" always;\n'
