@@ -222,3 +222,25 @@ def test_analyses_are_kept_in_the_lock_and_never_decoded_twice(make_show, monkey
     assert from_lock.analyses == first.analyses and not from_lock.problems
     assert [str(p.message) for p in from_lock.advice["ep-1"]] == [
         str(p.message) for p in first.advice["ep-1"]]
+
+
+def test_the_site_shows_a_loudness_plot_once_the_audio_was_checked(make_show) -> None:
+    import html5lib
+
+    from feedpub.build import build, write_outputs
+
+    folder = make_show.episode("ep-1", seconds=None)
+    write_mp3(folder / "ep-1.mp3", at_level(signal("tone", 8.0), -20.0), tags=True)
+    public = make_show.root / "public"
+    write_outputs(build(make_show.root), public)
+    page = public / "ep-1" / "index.html"
+    assert "<svg" not in page.read_text(encoding="utf-8")  # not measured yet
+    report = check_show(make_show.root)
+    write_outputs(build(make_show.root), public)
+    text = page.read_text(encoding="utf-8")
+    assert '<figure class="loudness"' in text and "<polyline" in text
+    expected = f"{report.analyses['ep-1'].loudness:.1f} LUFS integrated, target -16 LUFS"
+    assert expected in text
+    assert "http" not in text.split('<figure class="loudness"')[1].split("</figure>")[0] \
+        .replace("http://www.w3.org/2000/svg", "")  # nothing loaded from anywhere
+    html5lib.HTMLParser(strict=True).parse(text)  # still valid HTML

@@ -14,6 +14,7 @@ of -16 LUFS (±1 LU) for stereo, 3 LU lower for mono, true peaks at or under
 
 from __future__ import annotations
 
+import html
 import math
 import statistics
 from concurrent.futures import ProcessPoolExecutor
@@ -86,6 +87,8 @@ class Analysis:
     silence_start: float  # seconds
     silence_end: float  # seconds
     tags: dict[str, Any] = field(default_factory=dict)  # title, show, episode, cover_bytes
+    #: short-term loudness (LUFS, 3 s window) at up to CURVE_POINTS even steps; None: silence
+    curve: list[float | None] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -148,6 +151,7 @@ def _decode(av: Any, container: Any, stream: Any) -> dict[str, Any]:
     meter.link_to(sink)
     graph.configure()
     last: dict[str, str] = {}
+    short_term: list[tuple[float, float | None]] = []  # (seconds, LUFS) per metered frame
 
     def drain() -> None:
         nonlocal last
@@ -158,6 +162,9 @@ def _decode(av: Any, container: Any, stream: Any) -> dict[str, Any]:
                 return
             if frame.metadata:
                 last = dict(frame.metadata)
+                value = _number(last.get("lavfi.r128.S"))
+                short_term.append((samples / rate if rate else 0.0,
+                                   value if value is not None and value > -70 else None))
 
     rate = stream.codec_context.sample_rate
     channels = stream.codec_context.channels
@@ -202,7 +209,57 @@ def _decode(av: Any, container: Any, stream: Any) -> dict[str, Any]:
         "dual_mono": same_channels,
         "silence_start": round(float(start), 2),
         "silence_end": round(float(end), 2),
+        "curve": _curve(short_term, samples / rate if rate else 0.0),
     }
+
+
+CURVE_POINTS = 120
+
+
+def _curve(short_term: list[tuple[float, float | None]], duration: float) -> list[float | None]:
+    """The short-term loudness averaged (in the power domain) into even steps."""
+    if not short_term or duration <= 0:
+        return []
+    steps = min(CURVE_POINTS, len(short_term))
+    sums = [0.0] * steps
+    counts = [0] * steps
+    for at, value in short_term:
+        if value is None:
+            continue
+        n = min(steps - 1, int(at / duration * steps))
+        sums[n] += 10 ** (value / 10)
+        counts[n] += 1
+    return [round(10 * math.log10(s / c), 1) if c else None for s, c in zip(sums, counts)]
+
+
+def loudness_svg(a: Analysis, targets: Targets, label: str = "Loudness") -> str:
+    """A small self-contained SVG of the episode's short-term loudness against the target:
+    for the site's episode page (no script, no font, no third party)."""
+    width, height, low, high = 600, 120, -40.0, 0.0
+    aim = targets.loudness_for(a.channels)
+
+    def y(lufs: float) -> float:
+        return round(height - (min(high, max(low, lufs)) - low) / (high - low) * height, 1)
+
+    points = len(a.curve)
+    segments: list[list[str]] = [[]]
+    for n, value in enumerate(a.curve):
+        if value is None:
+            if segments[-1]:
+                segments.append([])
+            continue
+        x = round(n / max(1, points - 1) * width, 1)
+        segments[-1].append(f"{x},{y(value)}")
+    lines = "".join(f'<polyline points="{" ".join(s)}" fill="none" stroke="currentColor" '
+                    'stroke-width="2"/>' for s in segments if len(s) > 1)
+    integrated = "silent" if a.loudness is None else f"{a.loudness:.1f} LUFS"
+    text = (f"{label}: {integrated} integrated, target {aim:.0f} LUFS"
+            + ("" if a.true_peak is None else f", true peak {a.true_peak:.1f} dBTP"))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+            f'role="img" aria-label="{html.escape(text, quote=True)}" class="loudness">'
+            f"<title>{html.escape(text)}</title>"
+            f'<line x1="0" x2="{width}" y1="{y(aim)}" y2="{y(aim)}" stroke="currentColor" '
+            'stroke-dasharray="6 6" opacity="0.5"/>' + lines + "</svg>")
 
 
 def _as_float(np: Any, frame: Any) -> Any:

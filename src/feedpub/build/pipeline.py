@@ -118,7 +118,8 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
                *(o for b in due for o in b.measured.alternate_media),
                *([artwork] if artwork else []),
                *sorted((o for b in due for o in b.companions), key=lambda o: o.path),
-               *(build_site(root, show, due, artwork_url) if site else []),
+               *(build_site(root, show, due, artwork_url, loudness_plots(root, lock, due))
+                 if site else []),
                Output.of_bytes("feed", layout.feed(), show.feed_url, FEED_MIME,
                                feed, "feed")]
     new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio, b.measured.alternates,
@@ -132,6 +133,23 @@ def when(show: Show, built: BuiltEpisode) -> str:
     """An episode's date in the show's time zone, for messages."""
     local = built.episode.pub_date.astimezone(zone(show.timezone))
     return f"{local:%Y-%m-%d %H:%M} ({show.timezone})"
+
+
+def loudness_plots(root: Path, lock: Lock, due: list[BuiltEpisode]) -> dict[str, str]:
+    """The site's loudness plot of each episode whose audio ``feedpub audio check``
+    measured (the results are in the lock, keyed by the file's hash)."""
+    if not any(e.analysis for e in lock.entries.values()):
+        return {}
+    from ..audiocheck import Analysis, load_targets, loudness_svg
+
+    targets = load_targets(root)
+    plots = {}
+    for b in due:
+        record = kept_analysis(lock, b).get(b.audio.sha256)
+        found = Analysis.from_json(record) if record else None
+        if found is not None and found.curve:
+            plots[b.slug] = loudness_svg(found, targets)
+    return plots
 
 
 def kept_analysis(lock: Lock, built: BuiltEpisode) -> dict[str, dict[str, object]]:

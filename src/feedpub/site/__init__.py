@@ -12,6 +12,7 @@ __all__ = ["Link", "SiteOptions", "build_site", "render_site", "site_options"]
 
 
 def build_site(root: Path, show: Show, episodes: list[BuiltEpisode],
-               artwork_url: str) -> list[Output]:
-    """The site of a built show, with the options and theme of its folder."""
-    return render_site(show, episodes, artwork_url, site_options(show))
+               artwork_url: str, loudness: dict[str, str] | None = None) -> list[Output]:
+    """The site of a built show, with the options and theme of its folder; ``loudness``:
+    each episode's loudness plot (SVG), where ``feedpub audio check`` measured it."""
+    return render_site(show, episodes, artwork_url, site_options(show), loudness)

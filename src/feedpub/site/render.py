@@ -111,8 +111,10 @@ class Theme:
 
 class SiteRenderer:
     def __init__(self, show: Show, episodes: list[BuiltEpisode], layout: Layout,
-                 options: SiteOptions, artwork_url: str) -> None:
+                 options: SiteOptions, artwork_url: str,
+                 loudness: dict[str, str] | None = None) -> None:
         self.show = show
+        self.loudness = loudness or {}  # slug -> SVG of `feedpub audio check`
         self.artwork = artwork_url
         self.episodes = sorted(episodes, key=lambda b: b.episode.pub_date, reverse=True)
         self.layout = layout
@@ -278,6 +280,7 @@ class SiteRenderer:
             embed_link=self.layout.relative(path, self.layout.embed_page(ep.slug)),
             embed_size=EMBED_SIZE,
             ld=json_ld(self.episode_ld(built)),
+            loudness_svg=Markup(self.loudness[ep.slug]) if ep.slug in self.loudness else None,
         )
         return context
 
@@ -317,8 +320,9 @@ class SiteRenderer:
 
 
 def render_site(show: Show, episodes: list[BuiltEpisode], artwork_url: str,
-                options: SiteOptions | None = None) -> list[Output]:
+                options: SiteOptions | None = None,
+                loudness: dict[str, str] | None = None) -> list[Output]:
     """Every page, asset, search index and host configuration file of the show's site
     (``artwork_url``: the show's cover, published with the site or elsewhere)."""
     return SiteRenderer(show, episodes, show.layout, options or SiteOptions(),
-                        artwork_url).outputs()
+                        artwork_url, loudness).outputs()

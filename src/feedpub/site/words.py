@@ -27,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
         "listen": "Listen", "embed": "Embed this player", "show": "All episodes",
         "no_audio": "Your browser cannot play this audio; download it instead.",
         "season": "Season", "episode": "Episode", "skip": "Skip to content",
+        "loudness": "Loudness",
     },
     "fr": {
         "episodes": "Épisodes", "subscribe": "S’abonner", "feed": "Flux RSS",
@@ -40,6 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
         "listen": "Écouter", "embed": "Intégrer ce lecteur", "show": "Tous les épisodes",
         "no_audio": "Votre navigateur ne peut pas lire cet audio ; téléchargez-le.",
         "season": "Saison", "episode": "Épisode", "skip": "Aller au contenu",
+        "loudness": "Volume sonore",
     },
 }
 
