@@ -145,6 +145,23 @@ def test_the_package_builds_as_a_wheel_with_its_templates(tmp_path: Path) -> Non
     entry = zipfile.ZipFile(wheel).read(
         f"feedpub-{__version__}.dist-info/entry_points.txt").decode()
     assert "feedpub = feedpub.cli:main" in entry
+    # it installs and runs: a fresh venv (seeing this one's dependencies, not its feedpub)
+    target = tmp_path / "venv"
+    venv.create(target, with_pip=False)
+    site = next(target.glob("lib/python*/site-packages"))
+    ours = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    (site / "_test_venv.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
+    installed = subprocess.run([str(target / "bin" / "python"), "-m", "pip", "install", "-q",
+                                "--no-deps", str(wheel)], capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    run = subprocess.run([str(target / "bin" / "feedpub"), "--version"], capture_output=True,
+                         text=True)
+    assert run.stdout == f"feedpub {__version__}\n"
+    where = subprocess.run([str(target / "bin" / "python"), "-c",
+                            "import feedpub.ci; print(feedpub.ci.__file__); "
+                            "print(feedpub.ci.template('gitlab')[:9])"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert where.stdout == f"{site / 'feedpub' / 'ci.py'}\n# feedpub\n", where.stderr
 
 
 def test_readme_snippet_names_a_commit_with_these_hooks() -> None:
