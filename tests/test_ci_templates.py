@@ -240,3 +240,36 @@ def test_push_job_steps_publish_the_show_to_a_local_folder(tmp_path: Path,
     for value in secrets.values():
         assert value not in everything
     shutil.rmtree(target)
+
+
+def test_pull_request_job_writes_the_feed_diff_into_the_job_summary(tmp_path: Path,
+                                                                    ci_venv: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    from validate_httpserver import Resource, running
+
+    wf = load(rendered(tmp_path, "github"))
+    with running() as server:
+        maker = ShowMaker(tmp_path / "show")
+        maker.edit_show('feed_url = "https://feeds.example.org/show/feed.xml"',
+                        f'feed_url = "{server.url("/feed.xml")}"')
+        maker.episode("ep-1", seconds=2.0, title="First")
+        first = subprocess.run([sys.executable, "-m", "feedpub", "-C", str(maker.root),
+                                "build", "-q", "-o", str(tmp_path / "live")])
+        assert first.returncode == 0
+        server.add("/feed.xml", Resource((tmp_path / "live" / "feed.xml").read_bytes(),
+                                         "application/rss+xml"))
+        maker.episode("ep-2", seconds=2.0, title="Second", date="2025-05-20")
+        summary = tmp_path / "summary.md"
+        env = {"PATH": f"{ci_venv / 'bin'}:{os.environ['PATH']}", "HOME": str(tmp_path),
+               "LANG": "C.UTF-8", **{k: str(v) for k, v in wf["env"].items()},
+               "FEEDPUB_SPEC": str(REPO), "GITHUB_STEP_SUMMARY": str(summary)}
+        done = run_steps(wf, "check", maker.root, env, {}, event="pull_request")
+    assert [name for name, _ in done] == ["Install feedpub", "Build", "Validate",
+                                          "What merging changes in the feed"]
+    markdown = summary.read_text(encoding="utf-8")
+    assert markdown.startswith("### Feed changes\n")
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    cells = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "td_open"]
+    assert cells[:3] == ["➕ added", "Second", "new episode"]
+    assert "1 added, 1 unchanged" in done[-1][1]  # also in the log
