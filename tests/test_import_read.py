@@ -257,3 +257,14 @@ def test_two_thousand_items_stream(tmp_path: Path) -> None:
     f = read_feed(str(feed(tmp_path, items)))
     assert len(f.items) == 2000
     assert f.items[-1].guid == "id-1999" and f.items[-1].enclosure_length == 2000
+
+
+def test_the_same_note_for_many_items_is_one_line(tmp_path: Path) -> None:
+    from feedpub.importer.read_feed import grouped
+
+    items = "".join(f"<item><title>E{n}</title><guid>g{n}</guid><itunes:explicit>yes"
+                    f"</itunes:explicit></item>" for n in range(50))
+    lines = grouped(read_feed(str(feed(tmp_path, items))).notes)
+    explicit = [line for line in lines if "itunes:explicit 'yes' read as true" in line]
+    assert explicit == ["item 1 'E0', item 2 'E1', item 3 'E2' and 47 more: "
+                        "itunes:explicit 'yes' read as true"]

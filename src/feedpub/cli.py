@@ -259,8 +259,10 @@ def import_cmd(ctx: click.Context, source: str, directory: Path | None, force: b
                              progress=progress_printer(True))
     except FeedpubError as err:
         fail(err)
-    for note in report.notes:
-        click.echo(f"feedpub: warning: {note}", err=True)
+    from .importer.read_feed import grouped
+
+    for line in grouped(report.notes):
+        click.echo(f"feedpub: warning: {line}", err=True)
     verb = "would be" if dry_run else "were"
     for label in report.kept:
         click.echo(f"differs from the feed, kept: {label} (use --force to overwrite)")

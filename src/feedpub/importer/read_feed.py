@@ -61,6 +61,22 @@ class Note:
         return f"{self.where}: {self.message}"
 
 
+def grouped(notes: list[Note], shown: int = 3) -> list[str]:
+    """Notes as lines, the same message for many items said once with the first few items
+    named (a 2,000-episode feed whose every item says ``explicit 'yes'`` gives one line)."""
+    order: dict[str, list[str]] = {}
+    for note in notes:
+        order.setdefault(note.message, []).append(note.where)
+    lines: list[str] = []
+    for message, places in order.items():
+        if len(places) <= shown:
+            lines.extend(f"{where}: {message}" for where in places)
+        else:
+            more = len(places) - shown
+            lines.append(f"{', '.join(places[:shown])} and {more} more: {message}")
+    return lines
+
+
 @dataclass(frozen=True)
 class PersonRec:
     name: str
