@@ -101,7 +101,7 @@ def test_toml_chapter_problems_are_all_reported_with_lines() -> None:
             '[[chapters]]\nstart = -4\nend = "soon"\n')
     assert errors("chapters.toml", text) == [
         "chapters.toml:3: chapter 1: unknown key 'tittle' "
-        "(expected one of end, img, start, title, toc, url)",
+        "(expected one of end, img, start, title, toc, url)\n  hint: did you mean 'title'?",
         "chapters.toml:6: chapter 2: malformed start time '1:75' "
         '(expected seconds (12.5) or a clock time ("1:02:03.5"))',
         "chapters.toml:7: chapter 2: title must be a string, not 3 (expected a quoted string)",

@@ -278,3 +278,26 @@ def test_key_reference_lists_every_key_and_table() -> None:
     finally:
         PODCAST_TOML.tables[""] = root
     assert "| `description` |" in reference.markdown()
+
+
+def test_chapters_reader_knows_the_schema_keys() -> None:
+    from feedpub.chapters import tomlfmt
+    from feedpub.source.schema import CHAPTERS_TOML
+
+    assert tomlfmt.TOML_KEYS == {f.key for f in CHAPTERS_TOML.tables["chapters"].fields}
+
+
+def test_chapters_lines_after_a_multiline_title_and_top_level_typos(tmp_path) -> None:
+    from feedpub import chapters
+    from feedpub.errors import TranscriptError
+
+    path = tmp_path / "chapters.toml"
+    path.write_text('[[chapter]]\nstart = 0\n\n[[chapters]]\nstart = 0\ntitle = """A\n'
+                    '[[chapters]]\n"""\n\n[[chapters]]\ntitle = "no start"\n', encoding="utf-8")
+    with pytest.raises(TranscriptError) as info:
+        chapters.read(path)
+    assert [str(p).replace(f"{tmp_path}/", "") for p in info.value.problems] == [
+        "chapters.toml:1: unknown key 'chapter' (expected only [[chapters]] tables)\n"
+        "  hint: did you mean 'chapters'?",
+        "chapters.toml:10: chapter 2: start is missing "
+        '(expected seconds (12.5) or a clock time ("1:02:03.5"))']

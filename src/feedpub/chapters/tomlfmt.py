@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,6 @@ from ..timecode import parse_time
 from ..tomlsrc import TomlSource, parse
 
 TOML_KEYS = {"start", "title", "end", "url", "img", "toc"}
-TOML_HEADER = re.compile(r"^\s*\[\[\s*chapters\s*\]\]\s*(?:#.*)?$")
 TIME_EXPECTED = 'seconds (12.5) or a clock time ("1:02:03.5")'
 
 
@@ -32,14 +31,22 @@ def from_source(src: TomlSource) -> tuple[Chapter, ...]:
         raise TranscriptError(Problem(path, "no [[chapters]] tables", 1,
                                       expected='[[chapters]] with start = "0:00" and a title'))
     problems: list[Problem] = []
-    heads = [n for n, line in enumerate(src.text.splitlines(), start=1)
-             if TOML_HEADER.match(line)]
+    for key in sorted(set(src.data) - {"chapters"}):
+        problems.append(Problem(path, f"unknown key {key!r}", src.line_of(key),
+                                "only [[chapters]] tables", _suggestion(key, {"chapters"})))
+    # the line of each [[chapters]] header (or inline table), from the TOML scanner
     chapters = [c for i, item in enumerate(raw)
-                if (c := toml_chapter(src, item, i, heads[i] if i < len(heads) else None,
+                if (c := toml_chapter(src, item, i, src.line_at(("chapters", i)),
                                       problems)) is not None]
     if problems:
         raise TranscriptError(problems)
     return tuple(chapters)
+
+
+def _suggestion(key: str, known: set[str]) -> str | None:
+    """"did you mean 'title'?" for a misspelt key (as the show's files get)."""
+    close = difflib.get_close_matches(key.lower(), sorted(known), n=1, cutoff=0.75)
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 def toml_chapter(src: TomlSource, item: Any, i: int, head: int | None,
@@ -47,9 +54,9 @@ def toml_chapter(src: TomlSource, item: Any, i: int, head: int | None,
     """One ``[[chapters]]`` table; ``head`` is its header line, for keys that are missing."""
     n, path = i + 1, src.path
 
-    def bad(key: str, message: str, expected: str) -> None:
+    def bad(key: str, message: str, expected: str, hint: str | None = None) -> None:
         line = src.line_of(f"chapters.{i}.{key}") if key in item else head
-        problems.append(Problem(path, f"chapter {n}: {message}", line, expected))
+        problems.append(Problem(path, f"chapter {n}: {message}", line, expected, hint))
 
     if not isinstance(item, dict):
         problems.append(Problem(path, f"chapter {n} is not a table", None,
@@ -57,7 +64,8 @@ def toml_chapter(src: TomlSource, item: Any, i: int, head: int | None,
         return None
     found = len(problems)
     for key in sorted(set(item) - TOML_KEYS):
-        bad(key, f"unknown key {key!r}", "one of " + ", ".join(sorted(TOML_KEYS)))
+        bad(key, f"unknown key {key!r}", "one of " + ", ".join(sorted(TOML_KEYS)),
+            _suggestion(key, TOML_KEYS))
     times: dict[str, float | None] = {}
     for key in ("start", "end"):
         if key not in item:
