@@ -301,3 +301,10 @@ def test_chapters_lines_after_a_multiline_title_and_top_level_typos(tmp_path) ->
         "  hint: did you mean 'chapters'?",
         "chapters.toml:10: chapter 2: start is missing "
         '(expected seconds (12.5) or a clock time ("1:02:03.5"))']
+
+
+def test_lines_of_a_file_with_windows_line_ends(make_show) -> None:
+    path = make_show.root / "podcast.toml"
+    text = path.read_text(encoding="utf-8").replace('language = "fr"', 'language = "zz"')
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    assert show_errors(make_show.root)[0].startswith("podcast.toml:4: language: 'zz'")
