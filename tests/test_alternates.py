@@ -13,7 +13,7 @@ from audiofactory import make_audio
 from feedpub.build import build, write_outputs
 from feedpub.errors import FeedpubError
 from feedpub.validate import validate_bytes
-from feedpub.validate.netchecks import collect_targets, check_targets
+from feedpub.validate.netchecks import check_targets, collect_targets
 from feedpub.validate.network import NetOptions
 from validate_httpserver import Resource, running
 

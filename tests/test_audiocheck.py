@@ -119,7 +119,7 @@ def test_levels_far_from_the_target_get_the_number_and_the_fix(tmp_path: Path) -
                                   tags=True))
     quiet_advice = [str(p) for p in advice(quiet, Targets(), "quiet.mp3")]
     gap = -16.0 - quiet.loudness  # type: ignore[operator]
-    assert any(f"dB quieter than \u221216.0" in a and f"{gap:.1f}" in a for a in quiet_advice)
+    assert any("dB quieter than \u221216.0" in a and f"{gap:.1f}" in a for a in quiet_advice)
     assert any("normalise to \u221216.0 LUFS" in a for a in quiet_advice)
     hot_advice = [str(p) for p in advice(hot, Targets(), "hot.flac")]
     assert any("louder than" in a for a in hot_advice)

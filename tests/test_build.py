@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import email.utils
 import io
-import os
-import shutil
 from pathlib import Path
 
 import feedparser

@@ -76,7 +76,7 @@ def test_a_corrupt_truncated_or_foreign_cache_is_ignored(show: Path, tmp_path: P
 def test_cached_html_of_another_feedpub_is_never_used(show: Path, tmp_path: Path) -> None:
     build(show)
     data = json.loads(cache_file(show).read_text())
-    data["rendered"] = {k: "<p>stale</p>" for k in data["rendered"]}
+    data["rendered"] = dict.fromkeys(data["rendered"], "<p>stale</p>")
     data["identity"]["code"] = "an older feedpub"
     cache_file(show).write_text(json.dumps(data))
     assert b"stale" not in build(show).feed

@@ -12,8 +12,12 @@ from hypothesis import strategies as st
 from feedpub import chapters
 from feedpub.errors import AudioError, TranscriptError
 from feedpub.model import Chapter
-from transcript_samples import (add_id3_chapters, make_m4a_with_chapters, make_mp3,
-                                make_mp3_with_chapters)
+from transcript_samples import (
+    add_id3_chapters,
+    make_m4a_with_chapters,
+    make_mp3,
+    make_mp3_with_chapters,
+)
 
 
 @pytest.fixture(autouse=True)

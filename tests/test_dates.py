@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -25,7 +25,7 @@ def test_winter_date_uses_winter_offset() -> None:
 
 
 def test_aware_datetime_keeps_its_instant() -> None:
-    moment = parse_date(datetime(2025, 5, 13, 6, 0, tzinfo=timezone.utc), PARIS)
+    moment = parse_date(datetime(2025, 5, 13, 6, 0, tzinfo=UTC), PARIS)
     assert rfc2822(moment, PARIS) == "Tue, 13 May 2025 08:00:00 +0200"
 
 

@@ -207,7 +207,7 @@ def test_first_publication_lists_every_episode_as_added() -> None:
 
 def test_long_values_are_cut_around_the_difference_in_text_but_whole_in_json() -> None:
     notes = "word " * 100
-    old = make_feed(items=items(1, extra=f"<itunes:summary>x</itunes:summary>"))
+    old = make_feed(items=items(1, extra="<itunes:summary>x</itunes:summary>"))
     old = old.replace("Show notes for topic 1", notes + "old ending")
     new = old.replace("old ending", "new ending")
     d = feeds(old, new)

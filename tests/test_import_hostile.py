@@ -16,8 +16,10 @@ from feedpub.importer import Options, import_show
 from feedpub.importer.fetch import Limits
 from feedpub.importer.read_feed import ImportFailed
 from feedpub.importer.write_show import slug_of
-from test_import import Server  # noqa: F401  (the fixture's class)
-from test_import import server  # noqa: F401  (pytest fixture)
+from test_import import (
+    Server,
+    server,  # noqa: F401  (pytest fixture)
+)
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
         'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
@@ -45,7 +47,7 @@ def feed(*items: str, channel: str = "") -> bytes:
 
 
 def files_under(path: Path) -> set[Path]:
-    return {p for p in path.rglob("*")}
+    return set(path.rglob("*"))
 
 
 def test_path_traversal_in_titles_guids_and_urls(server: Server, tmp_path: Path) -> None:
@@ -269,7 +271,6 @@ def ranged(data: bytes, seen: list[str]):  # type: ignore[no-untyped-def]
 def test_download_audio_measures_resumes_and_checks_the_size(server: Server,
                                                               tmp_path: Path) -> None:
     from audiofactory import make_mp3
-
     from feedpub.build import build
 
     audio = make_mp3(tmp_path / "src.mp3", 4.0).read_bytes()

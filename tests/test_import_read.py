@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -134,7 +134,7 @@ def test_messy_values_are_repaired_with_notes_naming_the_item(tmp_path: Path) ->
     assert b.enclosure_url == "https://feeds.example.org/audio/b.mp3"
     assert "item 2 'Two': enclosure URL '../audio/b.mp3' is relative" in text
     assert b.enclosure_type == "audio/mpeg" and "'x-audio/mp3' is not a registered" in text
-    assert b.pub_date == datetime(2025, 5, 14, 10, tzinfo=timezone.utc)
+    assert b.pub_date == datetime(2025, 5, 14, 10, tzinfo=UTC)
     assert b.duration == 3723 and b.explicit is False and b.season is None
     assert "item 2 'Two': season 'zero' is not a whole number" in text
     assert c.enclosure_type == "audio/x-m4a" and "no type; 'audio/x-m4a' from its" in text
@@ -152,7 +152,7 @@ def test_dates_keep_their_offset_and_wrong_weekdays_are_noted(tmp_path: Path) ->
     assert a.pub_date is not None and a.pub_date.utcoffset() == timedelta(hours=-5)
     assert "item 1 'A': pubDate 'Mon, 13 May 2025 07:00:00 -0500' names the wrong weekday" \
         in notes_of(f)
-    assert b.pub_date == datetime(2025, 5, 13, 7, tzinfo=timezone.utc)
+    assert b.pub_date == datetime(2025, 5, 13, 7, tzinfo=UTC)
     assert c.pub_date is None and "item 3 'C': pubDate 'yesterday' is not a date" in notes_of(f)
 
 

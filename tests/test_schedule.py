@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ def test_a_future_episode_is_left_out_until_due(make_show, tmp_path: Path) -> No
     assert set(lock["episodes"]) == {"out", "soon"}
     assert not (tmp_path / "public" / "soon").exists()
     # When the date has come, it is in the feed with its files.
-    due = build(make_show.root, now=datetime.now(timezone.utc) + timedelta(days=31))
+    due = build(make_show.root, now=datetime.now(UTC) + timedelta(days=31))
     assert titles(due.feed) == ["Soon", "Out now"] and due.scheduled == []
     assert any(o.path == "soon/transcript.fr.vtt" for o in due.outputs)
 

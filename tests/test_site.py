@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from conftest import SAMPLE_SLUG, ShowMaker
-from feedpub.build import build, write_outputs
+from feedpub.build import build
 from feedpub.cli import cli
 from feedpub.errors import ConfigError
 from feedpub.layout import Layout

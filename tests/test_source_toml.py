@@ -15,11 +15,17 @@ from hypothesis import strategies as st
 from conftest import SHOW_TOML
 from feedpub import apple
 from feedpub.config import load_show
-from feedpub.errors import ConfigError
 from feedpub.episodes import load_episode
+from feedpub.errors import ConfigError
 from feedpub.scaffold import new_episode
-from feedpub.source.toml import (dump_chapters, dump_episode, dump_show, episode_values,
-                                 show_values, update_file)
+from feedpub.source.toml import (
+    dump_chapters,
+    dump_episode,
+    dump_show,
+    episode_values,
+    show_values,
+    update_file,
+)
 from feedpub.validate.rules_sanity import is_placeholder
 
 #: what makes TOML writers stumble: quotes of both kinds and in threes, backslashes,
@@ -41,7 +47,7 @@ REQUIRED_TEXT = TEXT.map(lambda t: "Show " + t.strip() + " end")
 OPTIONAL_TEXT = st.one_of(st.none(), st.just(""), TEXT)
 URL = st.text("abcxyz09-_é", min_size=1, max_size=10).map(lambda p: f"https://example.org/{p}")
 CATEGORIES = st.lists(st.sampled_from(
-    [name for name in apple.CATEGORIES] +
+    list(apple.CATEGORIES) +
     [f"{name} > {sub}" for name, subs in apple.CATEGORIES.items() for sub in subs]),
     min_size=1, max_size=3, unique=True)
 PERSON = st.fixed_dictionaries({

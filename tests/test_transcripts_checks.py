@@ -322,8 +322,8 @@ def test_json_times_must_be_finite_and_plausible(tmp_path: Path, value: str) -> 
     from feedpub.transcripts import read
 
     path = tmp_path / "transcript.json"
-    path.write_text('{"version": "1.0.0", "segments": [{"startTime": %s, "endTime": 1, '
-                    '"body": "a"}]}' % value, encoding="utf-8")
+    path.write_text('{"version": "1.0.0", "segments": [{"startTime": ' + str(value)
+                    + ', "endTime": 1, "body": "a"}]}', encoding="utf-8")
     with pytest.raises(TranscriptError) as info:
         read(path, "fr")
     assert "segment 1: startTime must be a number of seconds" in str(info.value)

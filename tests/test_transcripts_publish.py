@@ -60,7 +60,7 @@ def test_timed_transcripts_are_published_in_every_format(make_show, tmp_path: Pa
     assert sorted(tags, key=str) == sorted(expected, key=str)
 
     want = [(NAMES[who], round(a * 1000), round(b * 1000), text) for who, a, b, text in TIMED_CUES]
-    for rel, mime, lang, _ in expected:
+    for rel, _mime, lang, _ in expected:
         path = out / rel
         text = path.read_text(encoding="utf-8")
         if path.suffix in (".vtt", ".srt", ".json"):

@@ -22,9 +22,9 @@ from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
 from . import chapters
-from .spec import mime_for
 from .errors import AudioError, Problem
 from .model import AudioFacts
+from .spec import mime_for
 
 
 @dataclass(frozen=True)

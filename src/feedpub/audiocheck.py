@@ -94,7 +94,7 @@ class Analysis:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Analysis | None":
+    def from_json(cls, data: dict[str, Any]) -> Analysis | None:
         """A record from feedpub.lock; None when it is not one this version wrote."""
         try:
             found = cls(**data)
@@ -461,7 +461,7 @@ def targets_from(table: dict[str, Any], where: Path) -> Targets:
         if kind is None:
             problems.append(Problem(where, f"audio.{key}: unknown key",
                                     expected=", ".join(TARGET_KEYS)))
-        elif isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        elif (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
             problems.append(Problem(where, f"audio.{key}: got {value!r}",
                                     expected="true or false" if kind is bool else "a number"))
         else:
@@ -482,11 +482,11 @@ def load_targets(root: Path) -> Targets:
 def check_show(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
                targets: Targets | None = None) -> ShowReport:
     """Analyse the audio of every episode (or of ``slugs``) whose file is here."""
-    from .config import load_show
-    from .episodes import load_episodes
     from .audio import sha256_of
     from .build.lock import load_lock
     from .build.media import local_audio_path
+    from .config import load_show
+    from .episodes import load_episodes
 
     show = load_show(root)
     targets = targets or load_targets(root)
@@ -518,7 +518,7 @@ def check_show(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
                                            hint="run feedpub audio check where the audio is, "
                                                 "and commit feedpub.lock"))
     fresh: dict[str, tuple[str, Analysis]] = {}
-    for (slug, path, sha), result in zip(todo, analyse_all([p for _, p, _ in todo], jobs)):
+    for (slug, _path, sha), result in zip(todo, analyse_all([p for _, p, _ in todo], jobs)):
         if isinstance(result, AudioError):
             report.problems += result.problems
         else:
@@ -533,7 +533,7 @@ def check_show(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
     return report
 
 
-def record(lock: "Lock", fresh: dict[str, tuple[str, Analysis]]) -> int:
+def record(lock: Lock, fresh: dict[str, tuple[str, Analysis]]) -> int:
     """Keep new analyses in feedpub.lock (written atomically) for episodes it knows;
     return how many were recorded."""
     from dataclasses import replace
@@ -564,7 +564,7 @@ def table(report: ShowReport) -> str:
                      _clock(a.duration)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    for slug, items in report.advice.items():
+    for items in report.advice.values():
         for p in items:
             lines.append(f"warning: {p}")
     for slug, value, median in report.outliers:
@@ -579,5 +579,5 @@ def _cell(value: float | None) -> str:
 
 
 def _clock(seconds: float) -> str:
-    whole = int(round(seconds))
+    whole = round(seconds)
     return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"

@@ -9,6 +9,7 @@ the target ceiling; the result is measured again and returned.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from dataclasses import dataclass, replace
@@ -113,7 +114,7 @@ def _graph(av: Any, inp: Any, gain: float, ceiling: float, rate: int, sample_fmt
              graph.add("aresample", f"{rate}"),
              graph.add("aformat", f"sample_fmts={sample_fmt}:channel_layouts={layout}"),
              graph.add("abuffersink")]
-    for a, b in zip(chain, chain[1:]):
+    for a, b in itertools.pairwise(chain):
         a.link_to(b)
     graph.configure()
     return graph

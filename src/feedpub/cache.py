@@ -77,7 +77,7 @@ class Cache:
     # -- rendered text ------------------------------------------------------------
     def render(self, kind: str, text: str, fn: Any) -> str:
         """``fn(text)``, from the cache when this feedpub rendered the same text before."""
-        key = hashlib.sha256(f"{kind}\0{text}".encode("utf-8")).hexdigest()
+        key = hashlib.sha256(f"{kind}\0{text}".encode()).hexdigest()
         self.used_rendered.add(key)
         found = self.rendered.get(key)
         if found is not None:

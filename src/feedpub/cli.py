@@ -103,7 +103,8 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
 
     Example: feedpub build --output public/
     """
-    from .build import build as run_build, plan_outputs, write_outputs
+    from .build import build as run_build
+    from .build import plan_outputs, write_outputs
 
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
@@ -145,7 +146,8 @@ def status(ctx: click.Context, output: Path | None) -> None:
 
     Example: feedpub status
     """
-    from .build import build as run_build, plan_outputs, when
+    from .build import build as run_build
+    from .build import plan_outputs, when
 
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
@@ -544,7 +546,8 @@ def init(directory: Path, yes: bool, forge: str | None, feedpub_spec: str | None
     --email ada@example.org --feed-url https://feeds.example.org/feed.xml
     --category Technology --ci github my-show
     """
-    from . import ci as ci_files, init as setup
+    from . import ci as ci_files
+    from . import init as setup
 
     root = directory.resolve()
     answers: dict[str, str] = {}

@@ -12,15 +12,15 @@ Rendering (text, Markdown, JSON) lives in :mod:`feedpub.diffreport`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 from lxml import etree
 
 from .errors import FeedpubError, Problem, UsageError
-from .validate.compare import (Episode, Pairing, episodes, looks_like_html, pair_episodes,
-                               same_date)
+from .validate.compare import Episode, Pairing, episodes, looks_like_html, pair_episodes, same_date
 from .validate.findings import Collector
 from .validate.network import NetOptions, fetch
 from .validate.view import ATOM, CONTENT, IT, PC, Node, element_text

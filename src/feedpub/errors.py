@@ -72,16 +72,16 @@ class Diagnostic:
     def __str__(self) -> str:
         return self.format()
 
-    def changed(self, **changes: object) -> "Diagnostic":
+    def changed(self, **changes: object) -> Diagnostic:
         """A copy with some fields changed (a plain Diagnostic, whatever made this one)."""
         values = {f.name: getattr(self, f.name) for f in fields(Diagnostic)}
         return Diagnostic(**{**values, **changes})
 
-    def at(self, path: Path | str | None, line: int | None) -> "Diagnostic":
+    def at(self, path: Path | str | None, line: int | None) -> Diagnostic:
         """The same diagnostic reported at another place (e.g. the source of a feed line)."""
         return self.changed(path=path, line=line)
 
-    def relative_to(self, root: Path) -> "Diagnostic":
+    def relative_to(self, root: Path) -> Diagnostic:
         """The same problem with its path shown relative to the show folder."""
         if isinstance(self.path, Path):
             try:

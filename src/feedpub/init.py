@@ -46,7 +46,7 @@ def system_timezone() -> str:
     except OSError:
         pass
     for name in candidates:
-        if name and "/" in name or name == "UTC":
+        if (name and "/" in name) or name == "UTC":
             try:
                 zone(name)
                 return name

@@ -16,10 +16,10 @@ The feed writer, the site and the publisher only read the produced stage.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from .layout import Layout
@@ -142,7 +142,7 @@ class AudioFacts:
     mime: str  # enclosure type
     sha256: str
     kind: str = ""  # container/codec family, e.g. "mp3", "opus"
-    chapters: tuple["Chapter", ...] = ()  # chapters embedded in the file, if any
+    chapters: tuple[Chapter, ...] = ()  # chapters embedded in the file, if any
     bitrate: int | None = None  # bits per second, as the container states it
     sri: str | None = None  # "sha384-…" Subresource Integrity hash; alternate encodings only
 
@@ -228,7 +228,7 @@ class Output:
 
     @classmethod
     def of_bytes(cls, kind: OutputKind, path: str, url: str, mime: str, data: bytes,
-                 cache: CacheClass, **extra: Any) -> "Output":
+                 cache: CacheClass, **extra: Any) -> Output:
         return cls(kind, path, url, mime, len(data), hashlib.sha256(data).hexdigest(), cache,
                    content=data, **extra)
 
@@ -282,10 +282,10 @@ class MeasuredEpisode:
     episode: Episode
     audio: AudioFacts
     provenance: Provenance
-    media: "Output | None" = None  # the local audio file, when it is here to publish
+    media: Output | None = None  # the local audio file, when it is here to publish
     #: other encodings of the same audio (podcast:alternateEnclosure)
     alternates: tuple[AudioFacts, ...] = ()
-    alternate_media: tuple["Output", ...] = ()  # those of them that are here to publish
+    alternate_media: tuple[Output, ...] = ()  # those of them that are here to publish
 
     @property
     def slug(self) -> str:
@@ -300,7 +300,7 @@ class BuiltEpisode:
     enclosure_url: str
     transcripts: tuple[Transcript, ...] = ()
     chapters: tuple[Chapter, ...] = ()
-    companions: tuple["Output", ...] = ()  # transcript and chapters files, feed order
+    companions: tuple[Output, ...] = ()  # transcript and chapters files, feed order
     #: (facts, URL) of every encoding when there are alternates: the enclosure first
     encodings: tuple[tuple[AudioFacts, str], ...] = ()
 

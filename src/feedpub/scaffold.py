@@ -21,6 +21,7 @@ from .episodes import DESCRIPTION_FILE, EPISODE_FILE, SLUG, episode_folders, loa
 from .errors import EpisodeError, Problem, UsageError
 from .model import Show
 from .source.toml import dump_episode, episode_values
+from .timecode import rounded_clock as clock  # a measured length: "45:12", "1:02:03"
 from .writefile import write_atomic
 
 #: comments written above keys of a new episode.toml
@@ -76,21 +77,14 @@ class NewEpisode:
     next_steps: tuple[str, ...]
 
 
-def clock(seconds: float) -> str:
-    """A measured length as episode.toml writes it: "45:12" or "1:02:03" (checked to 2 s)."""
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def date_value(text: str, show: Show) -> date | str:
     """``--date``: any form episode.toml accepts, checked now; a plain date stays a TOML date."""
     try:
         parse_date(text, zone(show.timezone))
     except DateProblem as exc:
         raise UsageError(Problem(None, f"--date: {exc}",
-                                 expected="YYYY-MM-DD, an ISO 8601 date-time or DD/MM/YYYY"))
+                                 expected="YYYY-MM-DD, an ISO 8601 date-time or DD/MM/YYYY")
+                         ) from None
     return date.fromisoformat(text) if ISO_DATE.match(text) else text
 
 

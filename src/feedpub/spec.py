@@ -237,10 +237,10 @@ APPLE_MEDIA: dict[str, tuple[str, ...]] = {
 
 # --- Caching --------------------------------------------------------------------------
 
-#: Cache-Control per output cache class (feedpub.model.CacheClass).  The feed changes with every episode and apps
-#: poll it, so caches may keep it only five minutes.  Media files are never rewritten
-#: under the same name (a new recording is a new file), so they are immutable for a
-#: year.  Transcripts, chapters and pages can be corrected in place: one hour.
+#: Cache-Control per output cache class (feedpub.model.CacheClass).  The feed changes with
+#: every episode and apps poll it, so caches may keep it only five minutes.  Media files
+#: are never rewritten under the same name (a new recording is a new file), so they are
+#: immutable for a year.  Transcripts, chapters and pages can be corrected in place: one hour.
 CACHE_CONTROL: dict[str, str] = {
     "feed": "public, max-age=300",
     "media": "public, max-age=31536000, immutable",

@@ -5,8 +5,7 @@ keeps what was measured and promised, :mod:`.checks` guards identities and
 :mod:`.media` finds audio and artwork files.
 """
 
-from .pipeline import (BuildError, BuildResult, build, plan_outputs, quiet, when,
-                       write_outputs)
+from .pipeline import BuildError, BuildResult, build, plan_outputs, quiet, when, write_outputs
 
 __all__ = ["BuildError", "BuildResult", "build", "plan_outputs", "quiet", "when",
            "write_outputs"]

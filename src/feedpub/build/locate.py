@@ -9,8 +9,8 @@ to that source; findings on the channel stay at the feed's line.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from lxml import etree
 

@@ -11,7 +11,7 @@ previous feed exactly as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..cache import Cache
@@ -23,8 +23,7 @@ from ..errors import Diagnostic, FeedpubError, Problem
 from ..feed import render_feed
 from ..markup import markdown_to_html
 from ..model import BuiltEpisode, Output, Show
-from ..output import (LocalDirectory, Plan, apply, check_output_folder, plan,
-                      remove_stale_temp_files)
+from ..output import LocalDirectory, Plan, apply, check_output_folder, plan, remove_stale_temp_files
 from ..site import build_site
 from ..spec import FEED_MIME
 from ..validate import validate_bytes
@@ -90,7 +89,7 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
     problems += check_enclosures(built)
     if problems:
         raise BuildError([p.relative_to(root) for p in problems])
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     scheduled = sorted((b for b in built if b.episode.pub_date > moment),
                        key=lambda b: (b.episode.pub_date, b.slug))
     for b in scheduled:

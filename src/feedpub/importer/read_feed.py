@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html import unescape
 from html.parser import HTMLParser
@@ -542,7 +542,7 @@ def parse_pub_date(value: str | None, where: str,
         notes.append(Note(where, f"pubDate {text!r} is not RFC 2822; read as "
                           f"{parsed.isoformat()}"))
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
         notes.append(Note(where, f"pubDate {text!r} has no time zone; read as UTC"))
     if not 1970 <= parsed.year <= 9000:
         notes.append(Note(where, f"pubDate {text!r} is not a plausible publication date"))
@@ -560,7 +560,7 @@ def _rfc2822(text: str) -> datetime | None:
     if parsed.tzinfo is None and not re.search(r"-0000$", text):
         return None  # an unknown zone name: let the lenient reader say so
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)  # -0000: UTC, "no local offset"
+        parsed = parsed.replace(tzinfo=UTC)  # -0000: UTC, "no local offset"
     return parsed
 
 
@@ -584,7 +584,7 @@ def _lenient(text: str) -> datetime | None:
         has_zone = re.search(r"(?:[+-]\d{4}|\b(?:GMT|UTC?|[ECMP][SD]T|Z))$", words)
         if not has_zone:
             return parsed  # naive: the caller says "read as UTC"
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 MIME_FIXES = {

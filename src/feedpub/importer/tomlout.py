@@ -30,7 +30,7 @@ def dump_show(values: dict[str, Any]) -> str:
     values = {**values, "owner": {k: v for k, v in owner.items() if v}}
     hints = [k for k in REQUIRED_SHOW if not values.get(k)]
     hints += [f"owner.{k}" for k in ("name", "email") if not owner.get(k)]
-    notes = {k: "the feed gives none: fill it in" for k in hints}
+    notes = dict.fromkeys(hints, "the feed gives none: fill it in")
     moved = values.pop("new_feed_url", None)
     if moved:
         notes["feed_url"] = (f"the old feed declares itunes:new-feed-url {moved}: it has "

@@ -19,21 +19,21 @@ import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from .. import spec
-from ..errors import Problem
 from ..build.lock import Entry, load_lock
+from ..errors import Problem
 from ..markup import html_to_text
 from ..model import AudioFacts, Chapter
 from ..writefile import write_atomic
 from . import htmlmd, media, tomlout
 from .fetch import FetchError, Limits, fetch_bytes
-from .read_feed import Channel, Feed, ImportFailed, Item, Note
+from .read_feed import Feed, ImportFailed, Item, Note
 
 EPISODES = "episodes"
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
 import jinja2
 from markupsafe import Markup

@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import FeedpubError, UsageError
@@ -133,7 +133,7 @@ def preview_table(root: Path, base_url: str) -> tuple[Table, Layout]:
 
 
 class Handler(BaseHTTPRequestHandler):
-    server: "SiteServer"
+    server: SiteServer
     protocol_version = "HTTP/1.1"
     server_version = "feedpub"
     sys_version = ""

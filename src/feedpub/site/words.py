@@ -108,7 +108,7 @@ def clock(seconds: float) -> str:
 
 def iso_duration(seconds: float) -> str:
     """ISO 8601 duration for structured data: ``PT4M12S``."""
-    total = int(round(seconds))
+    total = round(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") \

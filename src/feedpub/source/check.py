@@ -99,7 +99,7 @@ def type_ok(f: Field, value: Any) -> bool:
     if f.kind == "int":
         return isinstance(value, int)
     if f.kind in ("number", "duration", "time"):
-        return (isinstance(value, (int, float)) or f.kind != "number" and isinstance(value, str))
+        return (isinstance(value, (int, float)) or (f.kind != "number" and isinstance(value, str)))
     if f.kind == "texts":
         return isinstance(value, list)
     if f.kind == "date":
@@ -113,7 +113,7 @@ def _field(f: Field, data: dict[str, Any], dotted: str, src: TomlSource) -> Any:
             src.missing(dotted, f.what)
         return f.default
     value = data[f.key]
-    if not type_ok(f, value) or f.kind == "number" and not math.isfinite(value):
+    if not type_ok(f, value) or (f.kind == "number" and not math.isfinite(value)):
         src.problem(dotted, f"got {value!r}", f.what)
         return f.default
     if f.kind == "texts":

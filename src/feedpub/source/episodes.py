@@ -6,11 +6,12 @@ transcript and chapters files); audio and transcripts are probed later.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
-import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import safeio, transcripts
 from ..dates import DateProblem, parse_date, parse_duration, zone

@@ -159,6 +159,6 @@ def duration(value: Any) -> Refusal | None:
 
 def seconds(value: Any) -> Refusal | None:
     """A chapter time: seconds (a number) or a clock time "H:MM:SS.mmm"."""
-    if isinstance(value, float) and not math.isfinite(value) or parse_time(value) is None:
+    if (isinstance(value, float) and not math.isfinite(value)) or parse_time(value) is None:
         return Refusal(f"malformed time {value!r}", 'seconds (12.5) or a clock time ("1:02:03.5")')
     return None

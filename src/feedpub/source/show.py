@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from ..model import Transcript
-from .registry import Writer
 from ..timecode import clock
+from .registry import Writer
 
 
 def write(transcript: Transcript, title: str = "") -> str:

@@ -1,4 +1,6 @@
-"""The Podcasting 2.0 JSON transcript: ``{"version", "segments": [{speaker, startTime, endTime, body}]}``.
+"""The Podcasting 2.0 JSON transcript.
+
+``{"version", "segments": [{speaker, startTime, endTime, body}]}``.
 
 Segments need a numeric ``startTime`` and a ``body``; ``endTime`` is "if
 available", and a segment without it makes the transcript untimed (we never

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..model import Transcript
-from .registry import Writer
 from ..timecode import clock
+from .registry import Writer
 
 
 def write(transcript: Transcript, title: str = "") -> str:

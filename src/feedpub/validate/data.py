@@ -8,11 +8,27 @@ from __future__ import annotations
 
 # Format facts live in feedpub.spec (shared with the loaders and the feed writer);
 # re-exported here for the rule modules.
-from ..spec import (APPLE_CATEGORIES, APPLE_MEDIA, ATOM_NS, CHAPTERS_TYPE, CHAT_PROTOCOLS,
-                    CONTENT_NS, ISO_639_1, ITUNES_NS, MEDIUMS, OBSOLETE_CATEGORIES,
-                    PERSON_GROUPS, PERSON_ROLES, PODCAST_GUID_NAMESPACE, PODCAST_NS,
-                    PODCAST_NS_ALIASES, SERVICE_SLUGS, SOCIAL_PROTOCOLS, SPDX_BARE_IDS,
-                    TRANSCRIPT_TYPES)
+from ..spec import (
+                    APPLE_CATEGORIES,
+                    APPLE_MEDIA,
+                    ATOM_NS,
+                    CHAPTERS_TYPE,
+                    CHAT_PROTOCOLS,
+                    CONTENT_NS,
+                    ISO_639_1,
+                    ITUNES_NS,
+                    MEDIUMS,
+                    OBSOLETE_CATEGORIES,
+                    PERSON_GROUPS,
+                    PERSON_ROLES,
+                    PODCAST_GUID_NAMESPACE,
+                    PODCAST_NS,
+                    PODCAST_NS_ALIASES,
+                    SERVICE_SLUGS,
+                    SOCIAL_PROTOCOLS,
+                    SPDX_BARE_IDS,
+                    TRANSCRIPT_TYPES,
+)
 
 __all__ = [
     "APPLE_CATEGORIES", "APPLE_MEDIA", "ATOM_NS", "CHAPTERS_TYPE", "CHAT_PROTOCOLS",

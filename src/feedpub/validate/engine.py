@@ -7,7 +7,7 @@ always yields the same findings in the same order.
 from __future__ import annotations
 
 import gc
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -96,7 +96,7 @@ def check_tree(root: etree._Element, out: Collector, *, now: datetime | None = N
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        _check_tree(root, out, now or datetime.now(timezone.utc), size, size_warning)
+        _check_tree(root, out, now or datetime.now(UTC), size, size_warning)
     finally:
         if was_enabled:
             gc.enable()

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import Diagnostic
 from ..errors import Severity as Severity  # re-exported: the rule modules use it
 
+
 class Finding(Diagnostic):
     """A validate finding: the one :class:`~feedpub.errors.Diagnostic` type, made with
     validate's argument order (how bad, which rule, what, line in ``source``, how to fix,

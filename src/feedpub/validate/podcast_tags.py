@@ -10,12 +10,28 @@ from __future__ import annotations
 import re
 import uuid
 
-from .data import (CHAT_PROTOCOLS, MEDIUMS, PODCAST_GUID_NAMESPACE, PODCAST_NS_ALIASES,
-                   SERVICE_SLUGS, SOCIAL_PROTOCOLS, SPDX_BARE_IDS)
+from .data import (
+    CHAT_PROTOCOLS,
+    MEDIUMS,
+    PODCAST_GUID_NAMESPACE,
+    PODCAST_NS_ALIASES,
+    SERVICE_SLUGS,
+    SOCIAL_PROTOCOLS,
+    SPDX_BARE_IDS,
+)
 from .findings import Collector
 from .rules_rss import check_date, self_url
-from .values import (ascii_int, is_absolute_url, is_decimal, is_email, is_geo_uri, is_mime,
-                     is_osm, is_uuid, podcast_guid_for)
+from .values import (
+    ascii_int,
+    is_absolute_url,
+    is_decimal,
+    is_email,
+    is_geo_uri,
+    is_mime,
+    is_osm,
+    is_uuid,
+    podcast_guid_for,
+)
 from .view import PC, Context, Element, Node, element_text
 
 #: an SPDX-shaped id with a version: "MPL-2.0", "BSD-3-Clause", "CC-BY-SA-4.0", "GPL-2.0+"
@@ -218,7 +234,7 @@ def check_image(el: Element, out: Collector, ctx: Context) -> None:
 
 
 def check_value(el: Element, out: Collector, ctx: Context) -> None:
-    recipients = [c for c in el.iter(*_pc_tags("valueRecipient"))]
+    recipients = list(el.iter(*_pc_tags("valueRecipient")))
     if not recipients:
         out.error("podcast-required", "podcast:value has no podcast:valueRecipient", el)
     for r in recipients:

@@ -12,8 +12,14 @@ import difflib
 from ..timecode import itunes_seconds
 from .data import APPLE_CATEGORIES, OBSOLETE_CATEGORIES
 from .findings import Collector
-from .values import (is_absolute_url, is_email, is_positive_int, language_problem,
-                     title_has_number, url_extension)
+from .values import (
+    is_absolute_url,
+    is_email,
+    is_positive_int,
+    language_problem,
+    title_has_number,
+    url_extension,
+)
 from .view import IT, Context, Element, Node, element_text
 
 SHORT_LIMIT = 255

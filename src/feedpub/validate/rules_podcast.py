@@ -11,14 +11,14 @@ import functools
 from collections.abc import Callable
 
 from ..spec import APPLE_TRANSCRIPT_TYPES
+from . import podcast_tags as tags
 from .data import CHAPTERS_TYPE, PERSON_GROUPS, PERSON_ROLES, TRANSCRIPT_TYPES
 from .findings import Collector
-from . import podcast_tags as tags
 from .podcast_tags import report_not_https, require_attrs, text_of
 from .values import language_problem
 from .view import PC, Context, Element, Node
 
-C, I = "channel", "item"
+C, I = "channel", "item"  # noqa: E741 (the two parents, short for the table below)
 # name -> (allowed parents, single?, required attributes)
 TAGS: dict[str, tuple[frozenset[str], bool, tuple[str, ...]]] = {
     "transcript": (frozenset({I}), False, ("url", "type")),

@@ -9,8 +9,15 @@ from datetime import datetime, timedelta
 from ..spec import FUTURE_PUBDATE_MINUTES
 from .data import APPLE_MEDIA
 from .findings import Collector, Severity
-from .values import (DateProblem, ascii_int, is_absolute_url, is_email, is_mime,
-                     parse_rfc2822, url_extension)
+from .values import (
+    DateProblem,
+    ascii_int,
+    is_absolute_url,
+    is_email,
+    is_mime,
+    parse_rfc2822,
+    url_extension,
+)
 from .view import ATOM, CONTENT, IT, PC, Context, Element, Node, element_text
 
 CONTENT_ENCODED = CONTENT + "encoded"

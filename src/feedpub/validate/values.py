@@ -9,8 +9,7 @@ from __future__ import annotations
 import email.utils
 import functools
 import re
-import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from ..spec import is_email, language_problem
@@ -92,7 +91,7 @@ def _loose(text: str) -> datetime | None:
         except ValueError:
             return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt
 
 

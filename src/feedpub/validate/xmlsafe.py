@@ -224,8 +224,9 @@ def parse_file(path: Path, out: Collector,
     """:func:`parse` for a file, letting libxml2 read it: (root or None, size in bytes).
 
     Only the head of the file is read in Python (declaration, BOM).  The common
-    case, a UTF-8 feed, never holds a second copy of the file in memory; every unusual case falls back to :func:`parse` on the whole bytes, so
-    the findings are exactly those of :func:`validate_bytes`.
+    case, a UTF-8 feed, never holds a second copy of the file in memory; every
+    unusual case falls back to :func:`parse` on the whole bytes, so the findings
+    are exactly those of :func:`validate_bytes`.
     """
     size = path.stat().st_size
     if size > max_size:
