@@ -46,7 +46,7 @@ def cache_file(root: Path) -> Path:
 
 def test_a_rebuild_with_nothing_changed_probes_nothing_and_writes_nothing(show: Path,
                                                                          monkeypatch) -> None:
-    build(show)  # the cache now knows every file
+    write_outputs(build(show), show / "public")  # the cache now knows every file
     assert cache_file(show).is_file()
     public = show / "public"
     before = {p: p.stat().st_mtime_ns for p in public.rglob("*") if p.is_file()}
@@ -68,13 +68,13 @@ def test_a_rebuild_with_nothing_changed_probes_nothing_and_writes_nothing(show: 
 ])
 def test_a_corrupt_truncated_or_foreign_cache_is_ignored(show: Path, tmp_path: Path,
                                                          damage) -> None:
-    build(show)
+    write_outputs(build(show), show / "public")
     damage(cache_file(show))
     assert outputs(show) == clean_outputs(show, tmp_path)
 
 
 def test_cached_html_of_another_feedpub_is_never_used(show: Path, tmp_path: Path) -> None:
-    build(show)
+    write_outputs(build(show), show / "public")
     data = json.loads(cache_file(show).read_text())
     data["rendered"] = dict.fromkeys(data["rendered"], "<p>stale</p>")
     data["identity"]["code"] = "an older feedpub"
@@ -89,7 +89,7 @@ def test_a_cache_copied_from_another_show_is_ignored(show: Path, make_show, tmp_
     (other / "podcast.toml").write_text((other / "podcast.toml").read_text().replace(
         "feeds.example.org/show", "feeds.example.org/other"))
     (other / "feedpub.lock").unlink()
-    build(other)
+    write_outputs(build(other), other / "public")
     shutil.rmtree(show / ".feedpub", ignore_errors=True)
     shutil.copytree(other / ".feedpub", show / ".feedpub")
     assert outputs(show) == clean_outputs(show, tmp_path)
@@ -150,3 +150,18 @@ def test_incremental_builds_equal_clean_builds_after_every_kind_of_change(
         incremental = {o.path: o.read() for o in build(show, update_lock=update).outputs}
         write_outputs(build(show, update_lock=update), show / "public")
         assert incremental == clean_outputs(show, tmp_path), change.__name__
+
+
+def test_only_a_written_build_saves_the_cache(make_show) -> None:
+    """validate's in-memory build, build --check and a refused output leave the show alone."""
+    from feedpub.build import plan_outputs
+
+    make_show.episode("ep")
+    result = build(make_show.root)
+    plan_outputs(result, make_show.root / "public")  # what --check does
+    assert not (make_show.root / ".feedpub").exists()
+    with pytest.raises(Exception, match="a source of the show"):
+        write_outputs(result, make_show.root / "episodes")
+    assert not (make_show.root / ".feedpub").exists()
+    write_outputs(result, make_show.root / "public")
+    assert cache_file(make_show.root).is_file()

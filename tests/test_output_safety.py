@@ -90,9 +90,11 @@ def test_sigterm_and_sigint_end_with_their_codes_and_leave_no_temp_file(make_sho
         out = tmp_path / f"out-{code}"
         proc = subprocess.Popen([*FEEDPUB, "-C", str(make_show.root), "build", "-o", str(out)],
                                 stderr=subprocess.PIPE, text=True)
-        time.sleep(1.0)
+        assert proc.stderr is not None
+        first = proc.stderr.readline()  # the build is under way (handlers are installed)
         proc.send_signal(sig)
-        _, err = proc.communicate(timeout=60)
+        _, rest = proc.communicate(timeout=60)
+        err = first + rest
         if proc.returncode == 0:
             continue  # finished before the signal: nothing to check on this machine
         assert proc.returncode == code, err
@@ -138,3 +140,20 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_feed(make_show, tmp
     files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     expected = {p.relative_to(clean): p.read_bytes() for p in clean.rglob("*") if p.is_file()}
     assert files == expected  # no temp file either
+
+
+def test_audio_that_is_not_here_keeps_its_published_copy(make_show, tmp_path) -> None:
+    """Media under the feed's folder is copied to the output; building later from the lock
+    alone (the audio deleted or not checked out) must not delete that copy."""
+    make_show.edit_show('media_base_url = "https://media.example.org/audio/"',
+                        'media_base_url = "https://feeds.example.org/show/media/"')
+    folder = make_show.episode("ep")
+    out = tmp_path / "out"
+    write_outputs(build(make_show.root), out)
+    copy = out / "media" / "ep.mp3"
+    published = copy.read_bytes()
+    (folder / "ep.mp3").unlink()
+    done = write_outputs(build(make_show.root), out)
+    assert copy.read_bytes() == published and done.remove == []
+    write_outputs(build(make_show.root), out)  # and on every later build too
+    assert copy.is_file()

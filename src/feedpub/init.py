@@ -183,8 +183,9 @@ def podcast_toml(a: Answers) -> str:
 
 
 GITIGNORE = """\
-# feedpub's build output (CI builds it again from the sources)
+# feedpub's build output (CI builds it again from the sources) and its build cache
 public/
+.feedpub/
 # temporary files
 *.tmp
 *~

@@ -128,8 +128,11 @@ def remove_stale_temp_files(output: Path, folders: set[str]) -> int:
 
 
 def plan(outputs: list[Output], layout: Layout, output: Path,
-         lock: tuple[Path, bytes] | None) -> Plan:
-    """Compare the build's ``outputs`` (feed last) and the lock file with what is on disk."""
+         lock: tuple[Path, bytes] | None, keep: frozenset[str] = frozenset()) -> Plan:
+    """Compare the build's ``outputs`` (feed last) and the lock file with what is on disk.
+
+    ``keep``: files the feed still names that this build could not produce (audio that is
+    not here, built from the lock): an earlier build's copy is kept, never removed."""
     result = Plan()
     wanted: dict[str, Output] = {}
     for out in outputs:
@@ -156,11 +159,13 @@ def plan(outputs: list[Output], layout: Layout, output: Path,
         if not same_output(output / rel, wanted[rel]):
             result.steps.append(Step("write", output / rel, wanted[rel]))
     # Leftovers go after the feed: the old feed may still point at them until then.
+    kept = {rel for rel in keep if (output / rel).is_file()}
     for rel in read_manifest(output):
         target = (output / rel).resolve()
-        if rel not in wanted and target.is_relative_to(output.resolve()) and target.is_file():
+        if rel not in wanted and rel not in kept and target.is_relative_to(output.resolve()) \
+                and target.is_file():
             result.steps.append(Step("remove", output / rel))
-    manifest = (json.dumps(sorted(wanted), indent=0) + "\n").encode("utf-8")
+    manifest = (json.dumps(sorted({*wanted, *kept}), indent=0) + "\n").encode("utf-8")
     if not same_bytes(output / MANIFEST, manifest):
         result.manifest = (output / MANIFEST, manifest)
     return result

@@ -49,6 +49,9 @@ class BuildResult:
     # dated later than the build: checked and in the lock, but left out of the feed and
     # its outputs until due (soonest first)
     scheduled: list[BuiltEpisode] = field(default_factory=list)
+    #: what this build rendered and fingerprinted; saved only when the build is written
+    #: (a --check, validate's in-memory build or a refused output leave the show as it was)
+    cache: Cache | None = field(default=None, repr=False)
 
     @property
     def feed(self) -> bytes:
@@ -85,7 +88,6 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
     measured, audio_problems = probe_all(show, episodes, lock, update_lock, progress, cache)
     problems += audio_problems
     built = [build_companions(show, m, problems) for m in measured]
-    cache.save()
     problems += check_enclosures(built)
     if problems:
         raise BuildError([p.relative_to(root) for p in problems])
@@ -125,7 +127,7 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
                                               kept_analysis(lock, b),
                                               declared=b.measured.provenance == "declared")
                                 for b in built}, podcast_guid=show.podcast_guid)
-    return BuildResult(show, due, outputs, new_lock, warnings, scheduled)
+    return BuildResult(show, due, outputs, new_lock, warnings, scheduled, cache)
 
 
 def when(show: Show, built: BuiltEpisode) -> str:
@@ -165,8 +167,15 @@ def plan_outputs(result: BuildResult, output: Path) -> Plan:
     show = result.show
     check_output_folder(output, [show.root / "podcast.toml", show.root / show.episodes_dir,
                                  result.lock.path, *([show.media_dir] if show.media_dir else [])])
+    layout = show.layout
+    media = layout.media_in_site()
+    # Audio the feed names but that is not here (built from the lock): keep the copy an
+    # earlier build wrote, so syncing the folder cannot delete a published episode's audio.
+    keep = frozenset() if media is None else frozenset(
+        media + layout.media(b.audio.file) for b in result.episodes
+        if b.measured.media is None and not b.episode.audio_is_url)
     return plan(result.outputs, result.show.layout, output,
-                (result.lock.path, result.lock.to_json().encode("utf-8")))
+                (result.lock.path, result.lock.to_json().encode("utf-8")), keep)
 
 
 def write_outputs(result: BuildResult, output: Path,
@@ -176,4 +185,6 @@ def write_outputs(result: BuildResult, output: Path,
     todo = plan_outputs(result, output)
     remove_stale_temp_files(output, todo.folders)  # left by a run that was killed
     apply(todo, target)
+    if result.cache is not None:
+        result.cache.save()
     return todo
