@@ -8,6 +8,7 @@ anything else is a bug of ours (:attr:`ExitCode.INTERNAL`).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -68,6 +69,12 @@ def cli(ctx: click.Context, traceback: bool, directory: Path | None) -> None:
     Example: feedpub -C my-show build --output public/
     """
     ctx.obj = (directory or Path(".")).resolve()
+    if directory is not None and ctx.obj.is_dir():
+        # As git -C and make -C: every relative path given after -C is read from DIR.
+        # (Restored when the command ends, for callers that run commands in-process.)
+        previous = os.getcwd()
+        os.chdir(ctx.obj)
+        ctx.call_on_close(lambda: os.chdir(previous))
 
 
 def show_root(ctx: click.Context) -> Path:
