@@ -175,3 +175,27 @@ def test_damaged_lock_files_are_clear_errors(make_show, damage: str) -> None:
         build(make_show.root)
     assert re.match(r"feedpub\.lock(:\d+)?: ", str(info.value))  # the line, where known
     assert "restore it from git" in str(info.value)
+
+
+def test_build_measure_replaces_declared_facts_and_reports_each_difference(
+        make_show, http_dir) -> None:
+    import subprocess
+    import sys
+
+    served, base = http_dir
+    make_audio(served / "old.mp3", 6)
+    url = f"{base}/old.mp3"
+    make_show.episode("ep", audio=url, seconds=None, extra='guid = "kept-guid"\n')
+    (make_show.root / "feedpub.lock").write_text(json.dumps({"version": 1, "episodes": {
+        "ep": {"guid": "kept-guid", "declared": True, "audio": {
+            "file": url, "size": 123, "duration": 61.0, "mime": "audio/mpeg", "sha256": "",
+            "kind": ""}}}}), encoding="utf-8")
+    assert b'length="123"' in build(make_show.root).feed  # as declared, nothing downloaded
+    run = [sys.executable, "-m", "feedpub", "-C", str(make_show.root), "build", "--measure"]
+    done = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    size = (served / "old.mp3").stat().st_size
+    assert f"feedpub: measured: ep: length 123 -> {size:,}, duration 1:01 -> 0:06" in done.stderr
+    lock = json.loads((make_show.root / "feedpub.lock").read_text())["episodes"]["ep"]
+    assert "declared" not in lock and lock["audio"]["size"] == size and lock["audio"]["sha256"]
+    assert f'length="{size}"' in (make_show.root / "public" / "feed.xml").read_text()

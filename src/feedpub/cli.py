@@ -99,11 +99,14 @@ def progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
               "public/: for pre-commit).")
 @click.option("--update-lock", is_flag=True,
               help="Accept changed audio, guids and removed episodes, and record them.")
+@click.option("--measure", is_flag=True,
+              help="Download audio whose facts an import declared, measure it, and record "
+              "the real size, type and duration (every difference is printed).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
 @click.option("--no-site", is_flag=True, help="Only the feed and its files: no web pages.")
 @click.pass_context
 def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool,
-          update_lock: bool, quiet: bool, no_site: bool) -> None:
+          update_lock: bool, measure: bool, quiet: bool, no_site: bool) -> None:
     """Build feed.xml (and transcript files) from podcast.toml and episodes/.
 
     Nothing is written unless every check passes; feed.xml is replaced atomically.
@@ -116,7 +119,9 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
     result = run_build(root, update_lock=update_lock, progress=progress_printer(not quiet),
-                       site=not no_site)
+                       site=not no_site, measure=measure)
+    for line in result.measured:
+        click.echo(f"feedpub: measured: {line}", err=True)
     for warning in result.warnings:
         click.echo(f"feedpub: {warning.severity}: {warning}", err=True)
     if check_lock:

@@ -286,6 +286,7 @@ class MeasuredEpisode:
     #: other encodings of the same audio (podcast:alternateEnclosure)
     alternates: tuple[AudioFacts, ...] = ()
     alternate_media: tuple[Output, ...] = ()  # those of them that are here to publish
+    note: str | None = None  # what measuring declared facts changed (build --measure)
 
     @property
     def slug(self) -> str:

@@ -52,6 +52,8 @@ class BuildResult:
     #: what this build rendered and fingerprinted; saved only when the build is written
     #: (a --check, validate's in-memory build or a refused output leave the show as it was)
     cache: Cache | None = field(default=None, repr=False)
+    #: with ``measure``: what measuring declared audio changed, one line per episode
+    measured: list[str] = field(default_factory=list)
 
     @property
     def feed(self) -> bytes:
@@ -63,7 +65,7 @@ def quiet(_: str) -> None:
 
 
 def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
-          now: datetime | None = None, site: bool = True) -> BuildResult:
+          now: datetime | None = None, site: bool = True, measure: bool = False) -> BuildResult:
     """Run every stage in memory; raise BuildError with all problems found.
 
     An episode dated after ``now`` (default: the clock) is checked like any other and
@@ -85,7 +87,8 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
     present = {folder.name for folder in episode_folders(show)}
     problems += check_show_guid(show, lock, update_lock)
     problems += check_identities(episodes, present, lock, update_lock)
-    measured, audio_problems = probe_all(show, episodes, lock, update_lock, progress, cache)
+    measured, audio_problems = probe_all(show, episodes, lock, update_lock, progress, cache,
+                                         measure_declared=measure)
     problems += audio_problems
     built = [build_companions(show, m, problems) for m in measured]
     problems += check_enclosures(built)
@@ -127,7 +130,8 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
                                               kept_analysis(lock, b),
                                               declared=b.measured.provenance == "declared")
                                 for b in built}, podcast_guid=show.podcast_guid)
-    return BuildResult(show, due, outputs, new_lock, warnings, scheduled, cache)
+    changes = [f"{m.slug}: {m.note}" for m in measured if m.note]
+    return BuildResult(show, due, outputs, new_lock, warnings, scheduled, cache, changes)
 
 
 def when(show: Show, built: BuiltEpisode) -> str:

@@ -19,16 +19,18 @@ Progress = Callable[[str], None]
 
 
 def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool,
-              progress: Progress, cache: Cache | None = None
-              ) -> tuple[list[MeasuredEpisode], list[Problem]]:
+              progress: Progress, cache: Cache | None = None,
+              measure_declared: bool = False) -> tuple[list[MeasuredEpisode], list[Problem]]:
     """Audio facts for every episode, measured in parallel (hashing is I/O bound)."""
     def one(ep: Episode) -> MeasuredEpisode:
         # A renamed folder that kept its guid keeps its recorded audio too.
         entry = lock.entries.get(ep.slug) or lock.by_guid(ep.guid)
         recorded = entry.audio if entry and entry.audio and entry.audio.file == ep.audio_file \
             else None
-        measured = measure(show, ep, recorded, update_lock,
-                           declared=bool(entry and entry.declared and recorded), cache=cache)
+        declared = bool(entry and entry.declared and recorded)
+        if declared and measure_declared and ep.audio_is_url and recorded:
+            return with_measured_url(ep, recorded)
+        measured = measure(show, ep, recorded, update_lock, declared=declared, cache=cache)
         return with_alternates(show, measured, entry.alternates if entry else (), update_lock)
 
     problems: list[Problem] = []
@@ -92,6 +94,20 @@ def measure(show: Show, ep: Episode, recorded: AudioFacts | None,
     where = path or ep.folder / ep.audio_file
     raise AudioError(Problem(where, "audio file not found, and feedpub.lock has no record of it",
                              hint="build once where the audio is present and commit feedpub.lock"))
+
+
+def with_measured_url(ep: Episode, declared: AudioFacts) -> MeasuredEpisode:
+    """``build --measure``: the audio an import declared, downloaded and measured; every
+    fact that differs from the declared one is noted."""
+    facts = replace(fetch_for_probe(ep.audio_file, ep.folder / "episode.toml"),
+                    file=ep.audio_file)
+    diffs = [f"{name} {old} -> {new}" for name, old, new in (
+        ("length", f"{declared.size:,}", f"{facts.size:,}"),
+        ("type", declared.mime, facts.mime),
+        ("duration", clock_text(declared.duration), clock_text(facts.duration)))
+        if old != new]
+    note = ", ".join(diffs) if diffs else "the declared facts were right"
+    return MeasuredEpisode(ep, facts, "measured", note=note)
 
 
 def with_alternates(show: Show, measured: MeasuredEpisode, recorded: tuple[AudioFacts, ...],
