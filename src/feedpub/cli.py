@@ -358,10 +358,8 @@ def audio_check(ctx: click.Context, slugs: tuple[str, ...], fmt: str, jobs: int 
         click.echo(table(report))
     for problem in report.problems:
         click.echo(f"feedpub: error: {problem.relative_to(show_root(ctx))}", err=True)
-    if report.problems:
-        sys.exit(int(ExitCode.CONTENT))
-    if strict and report.warnings():
-        sys.exit(int(ExitCode.CONTENT))
+    if report.problems or (strict and report.warnings()):
+        raise Failed()
 
 
 @audio.command("encode")
