@@ -53,3 +53,11 @@ def test_itunes_durations(text: str, seconds: int | None) -> None:
 def test_milliseconds() -> None:
     assert tc.ms(0.1 + 0.2) == tc.ms(0.3) == 300
     assert tc.milliseconds(1.23456) == 1.235
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("5711", 5711.0), ("5711.0", 5711.0), ("1:02:03", 3723.0), ("62:03", 3723.0),
+    ("01:02:03.250", 3723.25), ("1:02,5", 62.5), ("1:60:00", None), ("1:61", None),
+    ("0", None), ("soon", None), ("99999999", None)])
+def test_lenient_durations_of_imported_feeds(text: str, seconds: float | None) -> None:
+    assert tc.lenient_seconds(text) == seconds

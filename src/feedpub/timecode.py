@@ -24,6 +24,8 @@ SRT_STAMP = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)[,.](\d{3})$")
 VTT_STAMP = re.compile(r"^(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})$")
 SECONDS = re.compile(r"^\d+(?:\.\d+)?$")
 ITUNES_DURATION = re.compile(r"\d+(:[0-5]\d(:[0-5]\d)?)?")
+#: durations as feeds in the wild write them: minutes up to 999, a fraction after "." or ","
+LENIENT_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):(\d{1,2}(?:[.,]\d+)?)$")
 
 
 # ---------------------------------------------------------------- numbers
@@ -119,6 +121,22 @@ def parse_stamp(text: str, pattern: re.Pattern[str]) -> float | None:
     hours, minutes, secs, millis = match.groups()
     total = ((int(hours or 0) * 60 + int(minutes)) * 60 + int(secs)) * 1000 + int(millis)
     return total / 1000
+
+
+def lenient_seconds(text: str) -> float | None:
+    """Seconds from a duration as imported feeds write it: ``5711``, ``5711.0``, ``1:02:03``,
+    ``62:03`` or ``01:02:03.250``; None when it is none of them or implausible."""
+    seconds: float | None = None
+    if SECONDS.match(text):
+        seconds = float(text)
+    elif (match := LENIENT_CLOCK.match(text)) is not None:
+        hours, minutes = int(match.group(1) or 0), int(match.group(2))
+        secs = float(match.group(3).replace(",", "."))
+        if secs < 60 and (match.group(1) is None or minutes < 60):
+            seconds = hours * 3600 + minutes * 60 + secs
+    if seconds is None or not 0 < seconds < MAX_SECONDS:
+        return None
+    return seconds
 
 
 def itunes_seconds(text: str) -> int | None:

@@ -29,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from ..errors import FeedpubError, Problem
+from ..timecode import lenient_seconds
 from .fetch import FetchError, Limits, file_chunks, is_url, open_url
 from .safestream import SafeStream, UnsafeFeed
 
@@ -477,24 +478,13 @@ def truthy_explicit(value: str | None, where: str, notes: list[Note]) -> bool | 
     return None
 
 
-CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):(\d{1,2}(?:[.,]\d+)?)$")
-
-
 def parse_duration(value: str | None, where: str, notes: list[Note]) -> float | None:
     """Seconds from ``5711``, ``5711.0``, ``1:02:03``, ``62:03`` or ``01:02:03.250``."""
     if value is None or not value.strip():
         return None
     text = value.strip()
-    seconds: float | None = None
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        seconds = float(text)
-    elif (m := CLOCK.match(text)) is not None:
-        hours = int(m.group(1) or 0)
-        minutes = int(m.group(2))
-        secs = float(m.group(3).replace(",", "."))
-        if secs < 60 and (m.group(1) is None or minutes < 60):
-            seconds = hours * 3600 + minutes * 60 + secs
-    if seconds is None or not 0 < seconds < 1e7:
+    seconds = lenient_seconds(text)
+    if seconds is None:
         notes.append(Note(where, f"itunes:duration {text!r} is not a duration; left out"))
         return None
     return seconds

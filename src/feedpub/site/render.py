@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from ..layout import Layout
 from ..model import BuiltEpisode, Output, Segment, Show, Transcript
+from ..timecode import clock
 from . import hostconfig, words
 
 PER_PAGE = 20
@@ -271,12 +272,12 @@ class SiteRenderer:
             audio_kind=(audio.kind or audio.mime.split("/")[-1]).upper(),
             description_html=Markup(ep.description_html),  # sanitised by feedpub.markup
             description_text=short(ep.description_text),
-            chapters=[{"start": c.start, "clock": words.clock(c.start), "title": c.title,
+            chapters=[{"start": c.start, "clock": clock(c.start), "title": c.title,
                        "t": f"{c.start:g}"} for c in built.chapters if c.toc],
             turns=turns(tr.segments) if tr else [],
             transcript_lang=(tr.language or self.lang) if tr else None,
             transcript_files=self.transcript_files(built, path),
-            clock=words.clock,
+            clock=clock,
             embed_url=self.layout.url(self.layout.embed_page(ep.slug)),
             embed_link=self.layout.relative(path, self.layout.embed_page(ep.slug)),
             embed_size=EMBED_SIZE,

@@ -98,14 +98,6 @@ def size_text(size: int, language: str) -> str:
                        locale=locale(language))
 
 
-def clock(seconds: float) -> str:
-    """A time in the episode, ``4:12`` or ``1:02:03``."""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def iso_duration(seconds: float) -> str:
     """ISO 8601 duration for structured data: ``PT4M12S``."""
     total = round(seconds)
