@@ -3,6 +3,10 @@
 # Used by developers and by CI (.ci/run); extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The publish tests run a real OpenSSH server on 127.0.0.1 (Debian: openssh-server).
+if ! command -v sshd >/dev/null && [ ! -x /usr/sbin/sshd ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null
+fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

@@ -613,6 +613,126 @@ def ask(name: str, question: str, default: str | None) -> str:
     return answer
 
 
+@cli.command()
+@click.argument("target", required=False, default=None)
+@click.option("--media-target", "media", metavar="URL", default=None,
+              help="Where the audio goes when it is not served from the feed's folder.")
+@click.option("--endpoint-url", default=None, help="S3 endpoint of a non-AWS provider.")
+@click.option("--region", default=None, help="S3 region.")
+@click.option("--path-style/--virtual-host", "path_style", default=None,
+              help="S3 addressing: bucket in the path (some providers need it).")
+@click.option("--dry-run", is_flag=True,
+              help="Print the plan; upload nothing; exit 1 if anything would change.")
+@click.option("--replace-media", is_flag=True,
+              help="Allow other bytes under a published media, artwork or transcript URL.")
+@click.option("--allow-removal", is_flag=True, help="Allow episodes to leave the feed.")
+@click.option("--allow-change", is_flag=True,
+              help="Allow changed guids, enclosure URLs, pubDates and feed URL.")
+@click.option("--offline", is_flag=True,
+              help="No live checks, no live feed comparison, no notifications.")
+@click.option("--no-notify", is_flag=True, help="Do not ping Podcast Index, WebSub, Podping.")
+@click.option("--no-site", is_flag=True, help="Leave out the site's pages (feed and files only).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+              help="Seconds per connection and read of the live checks.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report as text or JSON (on stdout).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.pass_context
+def publish(ctx: click.Context, target: str | None, media: str | None,
+            endpoint_url: str | None, region: str | None, path_style: bool | None,
+            dry_run: bool, replace_media: bool, allow_removal: bool, allow_change: bool,
+            offline: bool, no_notify: bool, no_site: bool, timeout: float, fmt: str,
+            quiet: bool) -> None:
+    """Upload the show: media first, each file verified, live-checked, the feed last.
+
+    TARGET is a folder, sftp://user@host[:port]/path or s3://bucket/prefix
+    (default: [publish] site in podcast.toml).  Credentials come from the SSH
+    agent or ~/.ssh, and from AWS_* variables or ~/.aws, never from options.
+    Exit status: 0 published (or nothing to do), 1 --dry-run found changes or the
+    show has errors, 2 usage, 3 the publish failed or was refused.
+
+    Example: feedpub publish s3://show-feed --endpoint-url https://s3.fr-par.scw.cloud
+    """
+    import json
+
+    from .publish import PublishOptions, scrub
+    from .publish import publish as run_publish
+
+    opts = PublishOptions(site=target, media=media, endpoint_url=endpoint_url, region=region,
+                          path_style=path_style, dry_run=dry_run, replace_media=replace_media,
+                          allow_removal=allow_removal, allow_change=allow_change,
+                          offline=offline, notify=not no_notify, pages=not no_site,
+                          timeout=timeout)
+    progress = PublishProgress(enabled=not quiet and fmt == "text")
+    try:
+        report = run_publish(show_root(ctx), opts, progress)
+    except FeedpubError as err:
+        progress.end()
+        # no secret in any message: every text goes through scrub()
+        scrubbed = type(err)([p.changed(message=scrub(p.message), hint=p.hint and scrub(p.hint))
+                              for p in err.problems])
+        raise scrubbed from None
+    progress.end()
+    for warning in report.warnings:
+        click.echo(scrub(f"feedpub: warning: {warning}"), err=True)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    elif dry_run:
+        for action in report.plan.actions:
+            if action.op != "skip" or not quiet:
+                click.echo(scrub(str(action)))
+        plan = report.plan
+        click.echo(f"plan: {len(plan.uploads)} to upload ({plan.upload_bytes:,} bytes), "
+                   f"{len(plan.deletions)} to delete"
+                   + (", manifest to write" if plan.manifest_changes else ""))
+    elif not quiet:
+        uploaded = [a for a in report.done if a.op == "upload"]
+        deleted = [a for a in report.done if a.op == "delete"]
+        click.echo(scrub(f"published to {', '.join(report.targets.values())}: "
+                         f"{len(uploaded)} files uploaded ({report.uploaded_bytes:,} bytes), "
+                         f"{len(deleted)} deleted"
+                         + (f", notified {', '.join(report.notified)}"
+                            if report.notified else "")))
+    if dry_run and report.plan.changes():
+        raise Failed()
+
+
+class PublishProgress:
+    """Files and bytes on a terminal (one redrawn line); nothing extra in CI logs."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.tty = enabled and sys.stderr.isatty()
+        self.files = self.total = self.done_files = self.done_bytes = 0
+        self.drawn = False
+
+    def step(self, text: str) -> None:
+        if self.tty:
+            self._clear()
+            click.echo(f"feedpub: {text}", err=True)
+
+    def begin(self, files: int, total_bytes: int) -> None:
+        self.files, self.total = files, total_bytes
+
+    def advance(self, action: Any) -> None:
+        self.done_files += 1
+        self.done_bytes += getattr(action, "size", 0)
+        if self.tty:
+            share = self.done_bytes / self.total if self.total else 1.0
+            bar = "#" * int(share * 30)
+            click.echo(f"\r[{bar:<30}] {self.done_files}/{self.files} files, "
+                       f"{self.done_bytes:,}/{self.total:,} bytes", err=True, nl=False)
+            self.drawn = True
+
+    def _clear(self) -> None:
+        if self.drawn:
+            click.echo("", err=True)
+            self.drawn = False
+
+    def end(self) -> None:
+        self._clear()
+
+
 def build_in_memory(root: Path) -> bytes:
     """The feed a build of the show would write (the build refuses a feed with errors)."""
     from .build import build as run_build

@@ -130,6 +130,7 @@ class FileSchema:
 EXTENSION_MODULES: tuple[str, ...] = (
     "feedpub.audiocheck",  # [audio]
     "feedpub.site.options",  # [site]
+    "feedpub.publish.config",  # [publish]
 )
 _extensions_loaded = False
 
