@@ -45,7 +45,7 @@ def analyse(data: bytes, *, source: str = "feed.xml", now: datetime | None = Non
     out = Collector(source)
     root = parse(data, out, max_size)
     if root is not None:
-        check_tree(root, out, now=now, size=len(data), size_warning=size_warning)
+        check_tree(root, out, now=now, size=len(data), size_warning=size_warning, raw=data)
     return list(out), root
 
 
@@ -65,7 +65,8 @@ def analyse_file(path: Path, *, source: str | None = None, now: datetime | None 
     out = Collector(source or str(path))
     root, size = parse_file(path, out, max_size)
     if root is not None:
-        check_tree(root, out, now=now, size=size, size_warning=size_warning)
+        check_tree(root, out, now=now, size=size, size_warning=size_warning,
+                   raw=path)
     return list(out), root
 
 
@@ -88,26 +89,39 @@ def _namespaces(root: etree._Element, channel: etree._Element | None,
     return alias
 
 
+def item_label(item: Node) -> str:
+    """How findings name an item: its title, else its guid, else its position."""
+    title = item.text("title")
+    if title:
+        return f"item {title!r}"
+    guid = item.text("guid")
+    if guid:
+        return f"item with guid {guid!r}"
+    return f"item on line {item.line}"
+
+
 def check_tree(root: etree._Element, out: Collector, *, now: datetime | None = None,
-               size: int = 0, size_warning: int = rules_sanity.FEED_SIZE_WARNING) -> None:
+               size: int = 0, size_warning: int = rules_sanity.FEED_SIZE_WARNING,
+               raw: bytes | Path | None = None) -> None:
     """Run all offline rules on a parsed feed."""
     # The walk allocates millions of short-lived, acyclic objects (element proxies,
     # strings); the cyclic collector would rescan the live ones again and again.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        _check_tree(root, out, now or datetime.now(UTC), size, size_warning)
+        _check_tree(root, out, now or datetime.now(UTC), size, size_warning, raw)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _check_tree(root: etree._Element, out: Collector, now: datetime, size: int,
-                size_warning: int) -> None:
+                size_warning: int, raw: bytes | Path | None) -> None:
     if root.tag != "rss" or root.get("version") != "2.0":
         found = root.tag if isinstance(root.tag, str) else "?"
-        out.error("rss-root", f'the root element is <{found} version={root.get("version")!r}>, '
-                  'not <rss version="2.0">', root,
+        version = root.get("version")
+        shown = f"<{found}>" if version is None else f"<{found} version={version!r}>"
+        out.error("rss-root", f'the root element is {shown}, not <rss version="2.0">', root,
                   "feedpub validates RSS 2.0 podcast feeds (what Apple and Spotify read)")
         if root.tag != "rss":
             return
@@ -119,14 +133,16 @@ def _check_tree(root: etree._Element, out: Collector, now: datetime, size: int,
             return
     alias = _namespaces(root, channels[0], out)
     channel = Node(channels[0], alias)
-    ctx = Context(out, now, channel)
+    ctx = Context(out, now, channel, raw)
     for rule in CHANNEL_RULES:
         rule(channel, ctx)
     item_rules = ITEM_RULES
     for el in channel.kids.get("item", ()):
         item = Node(el, alias)
+        out.item = item_label(item)
         for item_rule in item_rules:
             item_rule(item, ctx)
+        out.item = None
     for finish in FINISH_RULES:
         finish(ctx)
     rules_sanity.check_size(size, ctx, size_warning)

@@ -71,6 +71,13 @@ RULES: dict[str, Rule] = {
     "description-html": _r("I14", "raw (unescaped, non-CDATA) HTML elements in a description"),
     "relative-link": _r("I14", "relative link or image in HTML show notes"),
     "html-in-text": _r("-", "HTML markup in a plain-text element such as a title"),
+    "text-markup": _r("-", "'<' before a letter in plain text, not written as &#x3C;"),
+    "not-html": _r("I14", "show notes an HTML parser misreads ('2 < 3', <filename>)"),
+    "html-unsafe": _r("I14", "script, event handler or javascript: link in show notes"),
+    "url-ascii": _r("D8/I5", "URL with non-ASCII characters (an IRI, not a URI)"),
+    "url-host": _r("D8", "URL on localhost, a private or link-local address, .local, or an "
+                   "example name"),
+    "itunes-placement": _r("C36", "itunes:* element in the wrong place, or not Apple's"),
     "rss-image": _r("-", "RSS <image> without url/title/link, or larger than 144x400"),
     "rss-value": _r("-", "malformed RSS value (ttl, e-mail fields, item link)"),
     "item-description": _r("I14", "content:encoded without a plain <description>"),
@@ -109,6 +116,7 @@ RULES: dict[str, Rule] = {
     "feed-url-host": _r("-", "feed URL on a host that can never answer with a 301"),
     # items
     "item-title": _r("I1", "item without a title"),
+    "item-author": _r("-", "item <author> that is not an e-mail address"),
     "enclosure": _r("I2", "item without an enclosure or with missing attributes"),
     "enclosure-length": _r("I3", "enclosure length not a byte count, or not the real size"),
     "enclosure-type": _r("I4", "enclosure type invalid or not one Apple lists"),
@@ -191,11 +199,16 @@ class Collector(list[Finding]):
     def __init__(self, source: str) -> None:
         super().__init__()
         self.source = source
+        #: set by the engine while item rules run: "item 'Title'" (or its guid), so every
+        #: finding on an item names it even when the feed is written on one line
+        self.item: str | None = None
 
     def add(self, severity: Severity, rule: str, message: str, el: Any = None,
             hint: str | None = None, line: int | None = None, url: str | None = None) -> None:
         if line is None and el is not None:
             line = el.sourceline
+        if self.item is not None and self.item not in message:
+            message = f"{self.item}: {message}"
         self.append(Finding(severity, rule, message, line, hint, self.source, url))
 
     def error(self, rule: str, message: str, el: Any = None, hint: str | None = None,

@@ -21,23 +21,16 @@ from .data import (
 )
 from .findings import Collector
 from .rules_rss import check_date, self_url
-from .values import (
-    ascii_int,
-    is_absolute_url,
-    is_decimal,
-    is_email,
-    is_geo_uri,
-    is_mime,
-    is_osm,
-    is_uuid,
-    podcast_guid_for,
-)
+from .values import (ascii_int, is_absolute_url, is_decimal, is_email, is_geo_uri, is_mime,
+                     is_osm, is_uuid, podcast_guid_for, q)
 from .view import PC, Context, Element, Node, element_text
 
 #: an SPDX-shaped id with a version: "MPL-2.0", "BSD-3-Clause", "CC-BY-SA-4.0", "GPL-2.0+"
 SPDX_VERSIONED = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*\+?")
 _SPDX_OPERATOR = re.compile(r"\s+(?:OR|AND|WITH)\s+")
-ASPECT = re.compile(r"\d+(\.\d+)?\s*/\s*\d+(\.\d+)?")
+#: a CSS <ratio>: "16/9", "1/1" or a single number such as "1.9" (the namespace's own
+#: example uses aspect-ratio="1.9")
+ASPECT = re.compile(r"\d+(\.\d+)?(\s*/\s*\d+(\.\d+)?)?")
 ISO_COUNTRY = re.compile(r"[A-Za-z]{2}")
 
 
@@ -97,7 +90,7 @@ def check_guid(el: Element, out: Collector, ctx: Context) -> None:
 
 def check_locked(el: Element, out: Collector, ctx: Context) -> None:
     if (el.text or "").strip() not in ("yes", "no"):
-        out.error("podcast-locked", f"podcast:locked {el.text!r} must be 'yes' or 'no'", el)
+        out.error("podcast-locked", f"podcast:locked {q(el.text)} must be 'yes' or 'no'", el)
     owner = el.get("owner")
     if owner is not None and not is_email(owner):
         out.warn("podcast-locked", f"podcast:locked owner {owner!r} is not an e-mail address",
@@ -204,7 +197,7 @@ def check_container(el: Element, out: Collector, ctx: Context) -> None:
 
 def check_block(el: Element, out: Collector, ctx: Context) -> None:
     if (el.text or "").strip() not in ("yes", "no"):
-        out.error("podcast-value", f"podcast:block {el.text!r} must be 'yes' or 'no'", el)
+        out.error("podcast-value", f"podcast:block {q(el.text)} must be 'yes' or 'no'", el)
     slug = el.get("id")
     if slug is not None and slug not in SERVICE_SLUGS:
         out.warn("podcast-value", f"podcast:block id {slug!r} is not a known service slug", el)
@@ -227,7 +220,8 @@ def check_chat(el: Element, out: Collector, ctx: Context) -> None:
 def check_image(el: Element, out: Collector, ctx: Context) -> None:
     ratio = el.get("aspect-ratio")
     if ratio is not None and not ASPECT.fullmatch(ratio):
-        out.warn("podcast-value", f"podcast:image aspect-ratio {ratio!r} is not like 1/1", el)
+        out.warn("podcast-value", f"podcast:image aspect-ratio {ratio!r} is not a ratio such "
+                 "as 1/1, 16/9 or 1.9", el)
     if not el.get("alt"):
         out.warn("podcast-required", "podcast:image has no alt text", el,
                  "describe the image for screen readers")
@@ -287,7 +281,7 @@ def check_soundbite(el: Element, out: Collector, ctx: Context) -> None:
 
 def check_season(el: Element, out: Collector, ctx: Context) -> None:
     if ascii_int((el.text or "").strip()) is None:
-        out.error("podcast-number", f"podcast:season {el.text!r} is not an integer", el)
+        out.error("podcast-number", f"podcast:season {q(el.text)} is not an integer", el)
     name = el.get("name")
     if name is not None and len(name) > 128:
         out.warn("podcast-text", "podcast:season name is over 128 characters", el)
@@ -295,7 +289,7 @@ def check_season(el: Element, out: Collector, ctx: Context) -> None:
 
 def check_episode(el: Element, out: Collector, ctx: Context) -> None:
     if not is_decimal(el.text):
-        out.error("podcast-number", f"podcast:episode {el.text!r} is not a number", el)
+        out.error("podcast-number", f"podcast:episode {q(el.text)} is not a number", el)
     display = el.get("display")
     if display is not None and len(display) > 32:
         out.warn("podcast-text", "podcast:episode display is over 32 characters", el)

@@ -12,14 +12,9 @@ import difflib
 from ..timecode import itunes_seconds
 from .data import APPLE_CATEGORIES, OBSOLETE_CATEGORIES
 from .findings import Collector
-from .values import (
-    is_absolute_url,
-    is_email,
-    is_positive_int,
-    language_problem,
-    title_has_number,
-    url_extension,
-)
+from .rules_rss import check_url, plain_text
+from .values import (is_absolute_url, is_email, is_positive_int, language_problem, q,
+                     title_has_number, url_extension)
 from .view import IT, Context, Element, Node, element_text
 
 SHORT_LIMIT = 255
@@ -27,8 +22,59 @@ SUMMARY_LIMIT = 4000
 EPISODE_TYPES = ("full", "trailer", "bonus")
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png")
 
+#: the itunes: elements Apple defines, and where each one belongs (Apple's RSS guide;
+#: the W3C validator reports any other as an undefined element)
+BOTH = frozenset(("author", "block", "explicit", "image", "keywords", "subtitle", "summary",
+                  "title"))
+CHANNEL_ONLY = frozenset(("category", "complete", "new-feed-url", "owner", "type",
+                          "applepodcastsverify"))
+ITEM_ONLY = frozenset(("duration", "episode", "episodeType", "season", "order",
+                       "isClosedCaptioned"))
+#: plain-text itunes: elements and Apple's length limits for them
+TEXT_LIMITS = (("author", SHORT_LIMIT), ("subtitle", SHORT_LIMIT), ("keywords", SHORT_LIMIT),
+               ("summary", SUMMARY_LIMIT), ("title", SHORT_LIMIT))
 
-def check_image(el: Element, out: Collector, what: str) -> None:
+
+def check_placement(node: Node, out: Collector, where: str) -> None:
+    """itunes: elements where Apple does not read them, or that Apple never defined."""
+    allowed = CHANNEL_ONLY if where == "channel" else ITEM_ONLY
+    other = ITEM_ONLY if where == "channel" else CHANNEL_ONLY
+    for tag, bucket in node.kids.items():
+        if not tag.startswith(IT):
+            continue
+        name = tag[len(IT):]
+        if name in BOTH or name in allowed:
+            continue
+        if name in other:
+            out.warn("itunes-placement", f"<itunes:{name}> belongs to the "
+                     f"{'item' if where == 'channel' else 'channel'}, not the {where}",
+                     bucket[0], f"Apple ignores it here: move it into each "
+                     f"{'<item>' if where == 'channel' else '<channel>'}")
+        else:
+            out.warn("itunes-placement", f"<itunes:{name}> is not an element Apple defines",
+                     bucket[0], "check the spelling (the names are case-sensitive) or remove "
+                     "it; Apple ignores it")
+
+
+def check_text_tags(node: Node, ctx: Context, where: str) -> None:
+    """itunes:author/subtitle/summary/keywords/title: length, HTML, keyword commas."""
+    out = ctx.out
+    for name, limit in TEXT_LIMITS:
+        el = node.first(IT + name)
+        if el is None:
+            continue
+        _length(el, limit, out, f"{where} <itunes:{name}>")
+        text = element_text(el)
+        if "<" in text:
+            plain_text(el, text, ctx, f"{where} <itunes:{name}>")
+        if name == "keywords":
+            words = text.strip()
+            if " " in words and "," not in words:
+                out.warn("itunes-keywords", f"{where} itunes:keywords {words[:60]!r} has no "
+                         "commas", el, "separate keywords with commas: 'tech, ethics, society'")
+
+
+def check_image(el: Element, out: Collector, what: str, ctx: Context | None = None) -> None:
     """The offline part of the artwork rules: an absolute https .jpg/.png URL."""
     href = el.get("href")
     if not href:
@@ -46,10 +92,18 @@ def check_image(el: Element, out: Collector, what: str) -> None:
     if href.startswith("http:"):
         out.warn("https", f"{what} artwork {href!r} uses plain http", el,
                  "serve artwork over https")
+    if ctx is not None:
+        check_url(el, href, ctx, f"{what} artwork")
 
 
 def _explicit(el: Element, out: Collector, what: str) -> None:
-    value = (el.text or "").strip()
+    raw = el.text or ""
+    value = raw.strip()
+    if value in ("true", "false") and raw != value:
+        out.error("itunes-explicit", f"{what} itunes:explicit {raw!r} has spaces around "
+                  f"{value!r}", el, f"write <itunes:explicit>{value}</itunes:explicit>: readers "
+                  "that compare the text exactly (and W3C) do not read it as written")
+        return
     if value in ("true", "false"):
         return
     if value.lower() in ("true", "false"):
@@ -91,10 +145,19 @@ def _categories(ch: Node, out: Collector) -> None:
         if text is None:
             out.error("itunes-category", "<itunes:category> has no text attribute", cat)
             continue
+        if not text.strip():
+            out.error("itunes-category", "<itunes:category> has an empty text attribute", cat,
+                      'name a category from Apple\'s list, e.g. text="Technology"')
+            continue
         subs = APPLE_CATEGORIES.get(text)
         if subs is None:
-            out.error("itunes-category", f"category {text!r} is not in Apple's list", cat,
-                      _category_hint(text))
+            if text in OBSOLETE_CATEGORIES:
+                out.error("itunes-category", f"category {text!r} was retired by Apple in 2019; "
+                          f"its replacement is {OBSOLETE_CATEGORIES[text]!r}", cat,
+                          "Apple lists the show under no category until it is replaced")
+            else:
+                out.error("itunes-category", f"category {text!r} is not in Apple's list", cat,
+                          _category_hint(text))
             continue
         for sub in cat:
             if sub.tag != IT + "category":
@@ -103,8 +166,12 @@ def _categories(ch: Node, out: Collector) -> None:
             if name not in subs:
                 hint = (f"{text!r} has no subcategories" if not subs else
                         "choose one of: " + ", ".join(sorted(subs)))
+                if name in OBSOLETE_CATEGORIES:
+                    hint = (f"{name!r} was retired in 2019; its replacement is "
+                            f"{OBSOLETE_CATEGORIES[name]!r}")
                 out.error("itunes-category",
-                          f"subcategory {name!r} does not belong to {text!r}", sub, hint)
+                          f"subcategory {q(name, '(missing)')} does not belong to {text!r}",
+                          sub, hint)
 
 
 def _category_hint(text: str) -> str:
@@ -116,6 +183,8 @@ def _category_hint(text: str) -> str:
         for sub in subs:
             if sub.lower() == text.lower():
                 return f"{sub!r} is a subcategory: nest it inside {parent!r}"
+    if len(text.strip()) < 3:
+        return "see https://podcasters.apple.com/support/1691-apple-podcasts-categories"
     close = difflib.get_close_matches(text, list(APPLE_CATEGORIES), n=1, cutoff=0.5)
     if not close:
         close = [p for p in APPLE_CATEGORIES if p.lower().startswith(text.lower()[:4])][:1]
@@ -131,7 +200,7 @@ def check_channel(ch: Node, ctx: Context) -> None:
         out.error("itunes-image", "the channel has no <itunes:image> (show artwork)", ch.el,
                   'add <itunes:image href="https://…/cover.jpg"/>, 1400–3000 px square')
     else:
-        check_image(img, out, "show")
+        check_image(img, out, "show", ctx)
     lang = ch.first("language")
     if lang is None:
         out.error("channel-language", "the channel has no <language>", ch.el,
@@ -149,17 +218,20 @@ def check_channel(ch: Node, ctx: Context) -> None:
         _explicit(explicit, out, "channel")
     show_type = ch.first(IT + "type")
     if show_type is not None and (show_type.text or "").strip() not in ("episodic", "serial"):
-        out.error("itunes-type", f"itunes:type {show_type.text!r} must be episodic or serial",
+        out.error("itunes-type", f"itunes:type {q(show_type.text)} must be episodic or serial",
                   show_type)
     if ch.first(IT + "author") is None:
         out.warn("itunes-author", "the channel has no <itunes:author>", ch.el,
                  "Spotify requires author information; name the host or network")
     _owner(ch, out)
-    _optional_tags(ch, out)
+    _optional_tags(ch, ctx)
+    check_text_tags(ch, ctx, "channel")
+    check_placement(ch, out, "channel")
 
 
-def _optional_tags(ch: Node, out: Collector) -> None:
+def _optional_tags(ch: Node, ctx: Context) -> None:
     """Channel tags Apple reads when present: block/complete, new-feed-url, text limits."""
+    out = ctx.out
     for tag in ("block", "complete"):
         el = ch.first(IT + tag)
         if el is not None:
@@ -173,16 +245,8 @@ def _optional_tags(ch: Node, out: Collector) -> None:
         else:
             out.warn("new-feed-url", f"this feed tells apps it moved to {target}", new_url,
                      "keep it only while moving the show; apps follow it for good")
-    keywords = ch.first(IT + "keywords")
-    if keywords is not None:
-        text = element_text(keywords).strip()
-        if " " in text and "," not in text:
-            out.warn("itunes-keywords", f"itunes:keywords {text[:60]!r} has no commas",
-                     keywords, "separate keywords with commas: 'tech, ethics, society'")
-    for tag, limit in (("title", SHORT_LIMIT), (IT + "title", SHORT_LIMIT),
-                       (IT + "author", SHORT_LIMIT), (IT + "subtitle", SHORT_LIMIT),
-                       (IT + "keywords", SHORT_LIMIT), (IT + "summary", SUMMARY_LIMIT)):
-        _length(ch.first(tag), limit, out, tag.replace(IT, "itunes:"))
+            check_url(new_url, target, ctx, "itunes:new-feed-url")
+    _length(ch.first("title"), SHORT_LIMIT, out, "channel <title>")
 
 
 def _owner(ch: Node, out: Collector) -> None:
@@ -195,7 +259,7 @@ def _owner(ch: Node, out: Collector) -> None:
     if email_el is None:
         out.error("itunes-owner", "<itunes:owner> has no <itunes:email>", owner, hint)
     elif not is_email((email_el.text or "").strip()):
-        out.error("itunes-owner", f"owner e-mail {email_el.text!r} is not an e-mail address",
+        out.error("itunes-owner", f"owner e-mail {q(email_el.text)} is not an e-mail address",
                   email_el, hint)
     if owner.find(IT + "name") is None:
         out.warn("itunes-owner", "<itunes:owner> has no <itunes:name>", owner)
@@ -222,28 +286,33 @@ def check_item(item: Node, ctx: Context) -> None:
     for tag, clark in _NUMBERS:
         bucket = kids.get(clark)
         if bucket is not None and not is_positive_int((bucket[0].text or "").strip()):
-            out.error("itunes-number", f"itunes:{tag} {bucket[0].text!r} is not a positive "
+            out.error("itunes-number", f"itunes:{tag} {q(bucket[0].text)} is not a positive "
                       "integer", bucket[0])
-    if ctx.serial and I_EPISODE not in kids:
-        ctx.items_without_number.append(item.el)
     etype = kids.get(I_TYPE)
-    if etype is not None and (etype[0].text or "").strip() not in EPISODE_TYPES:
-        out.error("itunes-episode-type", f"itunes:episodeType {etype[0].text!r} must be full, "
+    episode_type = (etype[0].text or "").strip() if etype is not None else "full"
+    if ctx.serial and I_EPISODE not in kids and episode_type == "full":
+        # Apple numbers the full episodes of a serial show; trailers and bonus
+        # episodes may be unnumbered (they are listed with the season they belong to)
+        ctx.items_without_number.append(item.el)
+    if etype is not None and episode_type not in EPISODE_TYPES:
+        out.error("itunes-episode-type", f"itunes:episodeType {q(etype[0].text)} must be full, "
                   "trailer or bonus", etype[0])
     explicit = kids.get(I_EXPLICIT)
     if explicit is not None and explicit[0].text not in ("true", "false"):
         _explicit(explicit[0], out, "item")
     image = kids.get(I_IMAGE)
     if image is not None:
-        check_image(image[0], out, "episode")
+        check_image(image[0], out, "episode", ctx)
     block = kids.get(I_BLOCK)
     if block is not None:
         _yes_no(block[0], out, "itunes:block")
+    check_text_tags(item, ctx, "item")
+    check_placement(item, out, "item")
     title = kids.get("title")
     if title is not None:
         text = element_text(title[0])
         if len(text) > SHORT_LIMIT:
-            _length(title[0], SHORT_LIMIT, out, "title")
+            _length(title[0], SHORT_LIMIT, out, "item <title>")
         if title_has_number(text):
             out.info("title-numbering", f"title {text.strip()!r} contains an episode number",
                      title[0], "Apple asks for numbers in itunes:episode/itunes:season instead")

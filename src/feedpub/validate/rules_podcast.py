@@ -16,6 +16,7 @@ from .data import CHAPTERS_TYPE, PERSON_GROUPS, PERSON_ROLES, TRANSCRIPT_TYPES
 from .findings import Collector
 from .podcast_tags import report_not_https, require_attrs, text_of
 from .values import language_problem
+from .rules_rss import check_url
 from .view import PC, Context, Element, Node
 
 C, I = "channel", "item"  # noqa: E741 (the two parents, short for the table below)
@@ -160,8 +161,11 @@ def _check_tags(node: Node, ctx: Context, parent: str) -> None:
                 require_attrs(el, out, name, required)
             for attr in url_attrs:
                 value = el.get(attr)
-                if value is not None and value.startswith("http:"):
+                if value is None:
+                    continue
+                if value.startswith("http:"):
                     report_not_https(el, out, name, attr, value)
+                check_url(el, value, ctx, f"podcast:{name} {attr}")
             if check is not None:
                 check(el, out, ctx)
 

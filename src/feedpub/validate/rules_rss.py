@@ -9,15 +9,10 @@ from datetime import datetime, timedelta
 from ..spec import FUTURE_PUBDATE_MINUTES
 from .data import APPLE_MEDIA
 from .findings import Collector, Severity
-from .values import (
-    DateProblem,
-    ascii_int,
-    is_absolute_url,
-    is_email,
-    is_mime,
-    parse_rfc2822,
-    url_extension,
-)
+from .hosts import non_ascii, url_host_problem
+from .markupcheck import check_html, markup_in_text
+from .values import (DateProblem, ascii_int, is_absolute_url, is_email, is_mime,
+                     parse_rfc2822, q, url_extension)
 from .view import ATOM, CONTENT, IT, PC, Context, Element, Node, element_text
 
 CONTENT_ENCODED = CONTENT + "encoded"
@@ -63,36 +58,90 @@ def duplicates(node: Node, singles: frozenset[str], out: Collector, where: str) 
                       bucket[1], f"keep one <{name}>; readers take an arbitrary one")
 
 
-_RELATIVE_VALUE = re.compile(r"""\s*=\s*["']?(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|["'\s>])""")
 _TAG = re.compile(r"</?(?:b|i|em|strong|a|p|br|span|div|img|h[1-6])\b[^>]*>", re.IGNORECASE)
+_HEX_LT = re.compile(rb"&#(?:x0*3c|0*60);", re.IGNORECASE)
 
 
-def _has_relative_link(text: str) -> bool:
-    """An href/src whose value has no scheme; str.find first, as a regex scan is slower."""
-    for attr in ("href", "src"):
-        i = text.find(attr)
-        while i >= 0:
-            if _RELATIVE_VALUE.match(text, i + len(attr)):
-                return True
-            i = text.find(attr, i + 1)
-    return False
+def check_url(el: Element, url: str, ctx: Context, what: str, *, ascii_check: bool = True,
+              ) -> None:
+    """Any URL the feed publishes: ASCII only, and on a host a listener can reach."""
+    bad = non_ascii(url) if ascii_check else None
+    if bad is not None:
+        ctx.out.warn("url-ascii", f"{what} {url!r} contains the non-ASCII character {bad!r}",
+                     el, "percent-encode the path (é is %C3%A9) and write an international "
+                     "domain in punycode; Apple asks for ASCII URLs and W3C rejects IRIs")
+    problem = url_host_problem(url, ctx.allow_examples)
+    if problem is not None:
+        ctx.out.error("url-host", f"{what} {url!r}: {problem}", el,
+                      "publish the public address: no listener's app can load this one")
 
 
-def _html_checks(el: Element, text: str, out: Collector, what: str) -> None:
-    """Show notes: relative links break in apps (there is no page to be relative to)."""
-    if _has_relative_link(text):
-        out.warn("relative-link", f"{what} contains a relative link or image", el,
-                 "use absolute https:// URLs in show notes")
+def html_checks(el: Element, text: str, ctx: Context, what: str, *,
+                html: bool = True) -> None:
+    """Show notes are HTML: readable by an HTML parser, safe, with absolute links.
+
+    ``html=False`` for fields that are text to W3C but HTML to apps (the channel
+    description): a stray '<' is then reported by :func:`plain_text` instead.
+    """
+    facts = check_html(text)
+    out = ctx.out
+    if facts.not_html is not None and html:
+        out.warn("not-html", f"{what} is not valid HTML: {facts.not_html}", el,
+                 "apps read it as HTML and drop what is not: write a literal < as &lt; "
+                 "inside the HTML")
+    if facts.unsafe is not None:
+        out.warn("html-unsafe", f"{what} contains {facts.unsafe}, which can run code in "
+                 "the app showing it", el, "remove scripts, event handlers and javascript: "
+                 "links; apps strip them or refuse the notes")
+    if facts.relative is not None:
+        out.warn("relative-link", f"{what} contains a relative link or image "
+                 f"{facts.relative}", el, "use absolute https:// URLs in show notes: an app "
+                 "has no page to resolve them against")
+    for link in facts.links:
+        problem = url_host_problem(link, ctx.allow_examples)
+        if problem is not None:
+            out.error("url-host", f"{what} links to {link!r}: {problem}", el,
+                      "publish the public address: no listener's app can load this one")
+            break
 
 
-def _plain_text(el: Element, text: str, out: Collector, what: str) -> None:
-    if "<" in text and _TAG.search(text):
-        out.warn("html-in-text", f"{what} contains HTML markup: {text.strip()[:60]!r}", el,
-                 "titles are plain text; apps show the tags literally")
+def plain_text(el: Element, text: str, ctx: Context, what: str,
+               severity: Severity = "warning") -> None:
+    """Plain-text elements: markup in them is shown as tags, or silently dropped."""
+    found = markup_in_text(text)
+    if found is None:
+        return
+    if found.startswith("</") or _TAG.search(text):
+        shown = _TAG.search(text)
+        ctx.out.add(severity, "html-in-text", f"{what} contains HTML markup "
+                    f"{shown.group(0) if shown else found!r}", el,
+                    "this element is plain text: apps show the tags literally or drop the "
+                    "words between them")
+        return
+    lines = ctx.raw_lines(el.sourceline, text.count("\n") + 1)
+    if _HEX_LT.search(lines):
+        return  # written as &#x3C;: the RSS Profile's way, which readers do not decode twice
+    ctx.out.add(severity, "text-markup", f"{what} contains {found!r}, which a reader that "
+                "renders it as HTML drops", el,
+                "write < as &#x3C; (feedpub's feeds do), as the RSS Best Practices Profile "
+                "advises")
 
 
-def _check_rss_extras(ch: Node, out: Collector) -> None:
+def _check_author(item: Node, ctx: Context) -> None:
+    el = item.first("author")
+    if el is None:
+        return
+    text = element_text(el).strip()
+    address = text.removeprefix("mailto:").split(" ", 1)[0]
+    if not is_email(address):
+        ctx.out.warn("item-author", f"item <author> {text!r} is not an e-mail address", el,
+                     "RSS 2.0 wants 'name@example.org (Name)' here; put a name alone in "
+                     "<itunes:author>")
+
+
+def _check_rss_extras(ch: Node, ctx: Context) -> None:
     """What the W3C validator also checks on the channel: <image>, ttl, e-mail fields."""
+    out = ctx.out
     image = ch.first("image")
     if image is not None:
         node = Node(image)
@@ -100,6 +149,10 @@ def _check_rss_extras(ch: Node, out: Collector) -> None:
         if missing:
             out.error("rss-image", f"channel <image> lacks {', '.join(missing)}", image,
                       "RSS requires url, title and link inside <image>")
+        for tag in ("url", "link"):
+            value = node.text(tag)
+            if value:
+                check_url(node.first(tag), value, ctx, f"channel <image> <{tag}>")
         for tag, limit in (("width", 144), ("height", 400)):
             value = node.text(tag)
             number = ascii_int(value)
@@ -114,6 +167,33 @@ def _check_rss_extras(ch: Node, out: Collector) -> None:
         if value is not None and not is_email(value.split(" ", 1)[0]):
             out.warn("rss-value", f"<{tag}> {value!r} does not start with an e-mail address",
                      ch.first(tag), "write 'name@example.org (Name)'")
+    docs = ch.text("docs")
+    if docs is not None and not is_absolute_url(docs):
+        out.error("rss-value", f"<docs> {docs!r} is not an absolute URL", ch.first("docs"))
+    _skip_lists(ch, out)
+    for cat in ch.all("category"):
+        if not element_text(cat).strip():
+            out.error("rss-value", "channel <category> is empty", cat,
+                      "name the category or remove the element")
+
+
+_DAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+
+
+def _skip_lists(ch: Node, out: Collector) -> None:
+    """<skipHours> holds <hour> 0-23, <skipDays> holds English day names (RSS 2.0)."""
+    for parent, child, expected in (("skipHours", "hour", "an hour 0-23"),
+                                    ("skipDays", "day", "a day such as Monday")):
+        el = ch.first(parent)
+        if el is None:
+            continue
+        for sub in el:
+            value = (sub.text or "").strip()
+            hour = ascii_int(value)
+            valid = (hour is not None and hour <= 23) if child == "hour" else value in _DAYS
+            if sub.tag == child and not valid:
+                out.error("rss-value", f"<{parent}> <{child}> {value!r} is not {expected}",
+                          sub)
 
 
 def _description_length(el: Element, text: str, out: Collector, what: str) -> None:
@@ -143,6 +223,8 @@ def check_channel(ch: Node, ctx: Context) -> None:
     elif not is_absolute_url(link):
         out.error("channel-link", f"channel <link> {link!r} is not an absolute http(s) URL",
                   ch.first("link"))
+    else:
+        check_url(ch.first("link"), link, ctx, "channel <link>")
     desc_el = ch.first("description")
     if desc_el is None:
         out.error("channel-description", "the channel has no <description>", ch.el,
@@ -152,29 +234,42 @@ def check_channel(ch: Node, ctx: Context) -> None:
         if not text.strip():
             out.error("channel-description", "the channel <description> is empty", desc_el)
         _description_length(desc_el, text, out, "channel <description>")
-        _html_checks(desc_el, text, out, "channel <description>")
+        # Apple renders HTML here, W3C reads text: markup is worth a note, not a warning
+        html_checks(desc_el, text, ctx, "channel <description>", html=False)
+        plain_text(desc_el, text, ctx, "channel <description>", "info")
     if title_el is not None:
-        _plain_text(title_el, element_text(title_el), out, "channel <title>")
-    _check_rss_extras(ch, out)
+        plain_text(title_el, element_text(title_el), ctx, "channel <title>")
+    _check_rss_extras(ch, ctx)
     for tag in ("pubDate", "lastBuildDate"):
         el = ch.first(tag)
         if el is not None:
             check_date(el, out, ctx.now, f"channel <{tag}>")
-    _check_self_link(ch, out)
+    _check_self_link(ch, ctx)
     duplicates(ch, CHANNEL_SINGLE, out, "the channel")
 
 
-def _check_self_link(ch: Node, out: Collector) -> None:
+def _check_self_link(ch: Node, ctx: Context) -> None:
+    out = ctx.out
     selfs = [el for el in ch.all(ATOM + "link") if el.get("rel") == "self"]
     if not selfs:
+        misbound = [el for el in ch.el if isinstance(el.tag, str) and el.prefix == "atom"
+                    and el.tag.endswith("}link")]
+        if misbound:
+            uri = misbound[0].tag[1:].split("}")[0]
+            out.error("atom-self", f"the atom prefix is bound to {uri!r}, so readers do not "
+                      "see this atom:link", misbound[0],
+                      f'declare xmlns:atom="{ATOM[1:-1]}"')
+            return
         out.warn("atom-self", 'the channel has no <atom:link rel="self"> with the feed URL',
                  ch.el, 'add <atom:link href="https://…/feed.xml" rel="self" '
                         'type="application/rss+xml"/> (PSP-1 requires it; WebSub uses it)')
         return
     href = selfs[0].get("href")
     if not is_absolute_url(href):
-        out.error("atom-self", f'atom:link rel="self" href {href!r} is not an absolute URL',
-                  selfs[0])
+        out.error("atom-self", f'atom:link rel="self" href {q(href, "(missing)")} is not an '
+                  "absolute URL", selfs[0])
+    elif href:
+        check_url(selfs[0], href, ctx, 'atom:link rel="self"')
     if len(selfs) > 1:
         out.error("duplicate-element", 'the channel has more than one rel="self" atom:link',
                   selfs[1])
@@ -222,18 +317,37 @@ def check_item(item: Node, ctx: Context) -> None:
                      d, "wrap HTML show notes in <![CDATA[ … ]]> or escape them")
         text = element_text(d)
         _description_length(d, text, out, "item <description>")
-        _html_checks(d, text, out, "item <description>")
+        html_checks(d, text, ctx, "item <description>")
     elif CONTENT_ENCODED in kids:
         out.warn("item-description", "item has content:encoded but no <description>", item.el,
                  "many apps only read <description>; add a plain summary")
+    encoded = kids.get(CONTENT_ENCODED)
+    if encoded is not None:
+        text = element_text(encoded[0])
+        _description_length(encoded[0], text, out, "item <content:encoded>")
+        html_checks(encoded[0], text, ctx, "item <content:encoded>")
     if "<" in title:
-        _plain_text(title_el, title, out, "item <title>")
+        plain_text(title_el, title, ctx, "item <title>")
     link = kids.get("link")
     if link is not None:
         href = (link[0].text or "").strip()
         if not is_absolute_url(href):
             out.error("rss-value", f"item <link> {href!r} is not an absolute http(s) URL",
                       link[0])
+        else:
+            check_url(link[0], href, ctx, "item <link>")
+    for tag in ("comments", "source"):
+        bucket = kids.get(tag)
+        if bucket is None:
+            continue
+        value = (bucket[0].text or "").strip() if tag == "comments" else bucket[0].get("url")
+        if not value or not is_absolute_url(value):
+            where = "item <comments>" if tag == "comments" else "item <source> url"
+            out.error("rss-value", f"{where} {q(value, '(missing)')} is not an absolute URL",
+                      bucket[0], "RSS 2.0 wants a full URL here")
+        else:
+            check_url(bucket[0], value, ctx, f"item <{tag}>")
+    _check_author(item, ctx)
     _check_enclosures(item, ctx, title)
     if item.repeated:
         duplicates(item, ITEM_SINGLE, out, f"item {title!r}")
@@ -262,7 +376,10 @@ def _check_guid(item: Node, ctx: Context) -> None:
         out.error("guid-permalink",
                   f"guid {guid!r} is a permalink (isPermaLink defaults to true) but not a URL",
                   el, 'add isPermaLink="false" to opaque ids')
-    if guid.isdigit() and len(guid) < 6:
+    elif perma != "false":
+        check_url(el, guid, ctx, "permalink guid")
+    # W3C's NotSufficientlyUnique: a bare number of up to 8 digits
+    if guid.isdigit() and len(guid) < 9:
         out.warn("guid-short", f"guid {guid!r} is a short number and unlikely to stay unique",
                  el, "use a UUID or a tag: URI")
 
@@ -309,6 +426,7 @@ def _check_enclosure_url(el: Element, url: str, ctx: Context) -> bool:
     if url.startswith("http:"):
         out.warn("https", f"enclosure url {url!r} uses plain http", el,
                  "serve media over https")
+    check_url(el, url, ctx, "enclosure url", ascii_check=False)
     line = el.sourceline
     first = ctx.enclosures.setdefault(url, line)
     if first != line:
@@ -339,6 +457,7 @@ def _type_problem(ext: str | None, mime: str) -> tuple[Severity, str, str] | Non
                 "Podcasts lists (.mp3 .m4a .mp4 .m4v .mov .pdf)",
                 "Apple decides from the URL's extension; publish MP3 or AAC (.m4a)")
     if base not in allowed:
-        return ("warning", f"type {mime!r} does not match the .{ext} extension",
+        return ("warning", f"enclosure type {mime!r} is not a registered type of .{ext} files "
+                f"(Apple lists {' or '.join(allowed)})",
                 f"use type=\"{allowed[0]}\" for .{ext} files")
     return None

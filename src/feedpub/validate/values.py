@@ -17,6 +17,11 @@ from ..spec import podcast_guid as podcast_guid_for
 
 __all__ = ["is_email", "language_problem", "podcast_guid_for"]
 
+def q(value: str | None, missing: str = "(empty)") -> str:
+    """A value quoted for a message; an absent one is said in words, never Python's None."""
+    return missing if value is None else repr(value)
+
+
 _MONTHS = {m: i for i, m in enumerate(
     "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -8,10 +8,12 @@ query per question, and it lets duplicate-element checks read list lengths.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from .data import ATOM_NS, CONTENT_NS, ITUNES_NS, PODCAST_NS
 from .findings import Collector
+from .hosts import examples_allowed
 
 IT = "{" + ITUNES_NS + "}"
 PC = "{" + PODCAST_NS + "}"
@@ -75,8 +77,14 @@ def element_text(el: Element) -> str:
 class Context:
     """What item rules need to know about the channel and earlier items."""
 
-    def __init__(self, out: Collector, now: datetime, channel: Node) -> None:
+    def __init__(self, out: Collector, now: datetime, channel: Node,
+                 raw: bytes | Path | None = None) -> None:
         self.out = out
+        #: the feed's bytes (or its file, read only if needed), to tell how a character
+        #: was written; None when not known
+        self.raw = raw
+        self._lines: list[bytes] | None = None
+        self.allow_examples = examples_allowed()
         self.now = now
         self.channel = channel
         self.language: str | None = channel.text("language")
@@ -86,3 +94,12 @@ class Context:
         self.titles: dict[str, int] = {}
         self.items_with_enclosure = 0
         self.items_without_number: list[Element] = []
+
+    def raw_lines(self, first: int, count: int = 1) -> bytes:
+        """Source lines ``first`` .. ``first + count - 1`` as written (b"" when unknown)."""
+        if self.raw is None or first < 1:
+            return b""
+        if self._lines is None:
+            data = self.raw if isinstance(self.raw, bytes) else self.raw.read_bytes()
+            self._lines = data.split(b"\n")
+        return b"\n".join(self._lines[first - 1:first - 1 + count])

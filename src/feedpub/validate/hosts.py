@@ -1,0 +1,94 @@
+"""URLs no listener can load, decided offline: private hosts and non-ASCII characters.
+
+A feed built with a development URL (``http://localhost:4000``, ``http://nas.local``,
+``http://192.168.1.20``) passes every format check, yet no app outside that machine
+or network can fetch its artwork or media.  No request is needed to know it, so
+``feedpub validate --offline`` refuses it.  The names RFC 2606 and RFC 6761 reserve
+for documentation and tests (``example.org``, ``.test``, ``.invalid``) never resolve
+either.  Test suites, whose shows use those names and whose servers listen on
+127.0.0.1, set ``FEEDPUB_ALLOW_TEST_HOSTS=1`` to let both through.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+
+#: environment variable that lets RFC 2606 / RFC 6761 example names and loopback through
+ALLOW_TEST_HOSTS = "FEEDPUB_ALLOW_TEST_HOSTS"
+
+#: names that only resolve on the machine or the local network
+_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".localdomain")
+#: names reserved for documentation and tests (RFC 2606, RFC 6761)
+_EXAMPLE_SUFFIXES = (".test", ".invalid", ".example")
+_EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+
+
+def examples_allowed() -> bool:
+    """True when FEEDPUB_ALLOW_TEST_HOSTS is set: example names and loopback pass."""
+    return os.environ.get(ALLOW_TEST_HOSTS, "") not in ("", "0")
+
+
+@functools.lru_cache(maxsize=1024)
+def host_problem(host: str, allow_examples: bool = False) -> str | None:
+    """Why no listener can reach ``host`` (lower case, no port), or None."""
+    if not host:
+        return None
+    bare = host.strip("[]")
+    try:
+        ip = ipaddress.ip_address(bare)
+    except ValueError:
+        ip = None
+    if ip is not None:
+        if ip.is_loopback:
+            return None if allow_examples else f"{host} is a loopback address (this " \
+                "computer only)"
+        if ip.is_link_local:
+            return f"{host} is a link-local address (this network segment only)"
+        if ip.is_private or ip.is_unspecified or ip.is_reserved:
+            return f"{host} is a private address (this network only)"
+        return None
+    name = host.rstrip(".")
+    if name == "localhost" and allow_examples:
+        return None
+    if name == "localhost" or name.endswith(_LOCAL_SUFFIXES):
+        return f"{host} only resolves on your own machine or network"
+    if "." not in name:
+        return f"{host} has no domain: it only resolves on your own network"
+    if not allow_examples and (
+            name.endswith(_EXAMPLE_SUFFIXES) or name in _EXAMPLE_DOMAINS
+            or name.endswith(tuple("." + d for d in _EXAMPLE_DOMAINS))):
+        return f"{host} is a name reserved for examples (RFC 2606); it never resolves"
+    return None
+
+
+def url_host(url: str) -> str:
+    """The lower-case host of an absolute URL ("" for a relative one), without urlsplit:
+    this runs for every URL of every item."""
+    i = url.find("//", 0, 12)
+    if i < 0:
+        return ""
+    start, end = i + 2, len(url)
+    for stop in "/?#":
+        j = url.find(stop, start, end)
+        if j >= 0:
+            end = j
+    netloc = url[start:end]
+    if "@" in netloc:
+        netloc = netloc.rsplit("@", 1)[1]
+    if netloc.startswith("["):
+        return netloc[:netloc.find("]") + 1].lower()
+    return netloc.split(":", 1)[0].lower()
+
+
+def url_host_problem(url: str, allow_examples: bool = False) -> str | None:
+    """:func:`host_problem` for the host of an absolute URL (None for relative ones)."""
+    return host_problem(url_host(url.strip()), allow_examples)
+
+
+def non_ascii(url: str) -> str | None:
+    """The first non-ASCII character of a URL, or None when it is a plain URI."""
+    if url.isascii():
+        return None
+    return next(c for c in url if not c.isascii())

@@ -1,0 +1,115 @@
+"""What readers make of text and HTML in a feed: the W3C validator's HTML rules, offline.
+
+RSS has two kinds of text.  Titles, authors, subtitles and keywords are plain
+text: a reader that renders them as HTML (many do) turns ``<b>`` into bold and
+``<filename>`` into nothing.  Descriptions and ``content:encoded`` are HTML:
+text in them must survive an HTML parser (``2 < 3`` does not), tags must be ones
+apps render safely (no ``<script>``, no ``onerror=``, no ``javascript:``), and
+links must be absolute, since a podcast app has no page to resolve them against.
+
+Scanning is done with regular expressions over the tags only (never over the
+text between them), so ``?ref_src=`` in a plain URL is not mistaken for a
+``src`` attribute; it runs once per item on large feeds, so it stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: elements of HTML (current and obsolete); anything else in a description is not HTML
+HTML_TAGS = frozenset("""
+a abbr acronym address applet area article aside audio b base basefont bdi bdo big
+blockquote body br button canvas caption center cite code col colgroup data datalist dd
+del details dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form
+frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd
+label legend li link main map mark menu meta meter nav noframes noscript object ol optgroup
+option output p param picture pre progress q rp rt ruby s samp script search section
+select slot small source span strike strong style sub summary sup table tbody td template
+textarea tfoot th thead time title tr track tt u ul var video wbr
+""".split())
+#: elements that run code, load other documents or restyle the app showing the notes
+UNSAFE_TAGS = frozenset("""
+applet base basefont body embed frame frameset head html iframe link meta noframes object
+param script style template title
+""".split())
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_LT = re.compile(r"<(?!/?[A-Za-z]|!--|!\[CDATA\[|!DOCTYPE)", re.IGNORECASE)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)\s*>")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_URL_ATTRS = frozenset(("href", "src", "poster", "cite", "action", "background", "srcset"))
+
+
+@dataclass(frozen=True)
+class HtmlFacts:
+    """What one HTML fragment contains that a reader would trip on."""
+
+    not_html: str | None  # the first piece of text an HTML parser does not read as written
+    unsafe: str | None  # the first element, attribute or URL that can run code
+    relative: str | None  # the first link or image without an absolute address
+    links: tuple[str, ...]  # every absolute href/src, for the host checks
+
+
+def _attrs(text: str) -> list[tuple[str, str | None]]:
+    found = []
+    for m in _ATTR.finditer(text):
+        value = m.group(2) if m.group(2) is not None else (
+            m.group(3) if m.group(3) is not None else m.group(4))
+        found.append((m.group(1).lower(), value))
+    return found
+
+
+def check_html(text: str) -> HtmlFacts:
+    """Scan an HTML fragment (a description or content:encoded)."""
+    if "<" not in text:
+        return HtmlFacts(None, None, None, ())
+    not_html = unsafe = relative = None
+    links: list[str] = []
+    lt = _LT.search(text)
+    if lt is not None:
+        not_html = repr(text[lt.start():lt.start() + 12]) + " (a '<' that starts no tag)"
+    for m in _TAG.finditer(text):
+        closing, name, rest = m.group(1), m.group(2).lower(), m.group(3)
+        if name not in HTML_TAGS:
+            not_html = not_html or f"<{m.group(2)}> (not an HTML element)"
+            continue
+        if name in UNSAFE_TAGS:
+            unsafe = unsafe or f"<{name}>"
+        if closing or not rest.strip():
+            continue
+        for attr, value in _attrs(rest):
+            if attr.startswith("on"):
+                unsafe = unsafe or f"the {attr} attribute of <{name}>"
+            elif attr == "style" and value and re.search(r"expression|url\s*\(|javascript:",
+                                                          value, re.IGNORECASE):
+                unsafe = unsafe or f"the style attribute of <{name}>"
+            if attr not in _URL_ATTRS or value is None:
+                continue
+            url = value.strip()
+            if re.match(r"(?:java|vb)script:|data:text/html", url.replace("\t", ""),
+                        re.IGNORECASE):
+                unsafe = unsafe or f"a {url.split(':', 1)[0]}: URL in <{name} {attr}>"
+            elif _SCHEME.match(url):
+                links.append(url)
+            elif url.startswith("#") and name == "a":
+                continue  # a link to a spot on the same page: harmless
+            elif attr != "srcset":
+                relative = relative or f'<{name} {attr}="{url}">'
+    return HtmlFacts(not_html, unsafe, relative, tuple(links))
+
+
+def markup_in_text(text: str) -> str | None:
+    """For plain-text elements: the markup a reader would render, or None.
+
+    Reports a closing tag of a real HTML element first (W3C ``ContainsHTML``), then any
+    ``<`` followed by a letter or ``/`` (what W3C's ``CharacterData`` warns about).
+    """
+    if "<" not in text:
+        return None
+    for m in _END_TAG.finditer(text):
+        if m.group(1).lower() in HTML_TAGS:
+            return m.group(0)
+    m2 = re.search(r"<[/A-Za-z][^<>\s]{0,20}>?", text)
+    return m2.group(0) if m2 else None
