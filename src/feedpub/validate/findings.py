@@ -208,7 +208,7 @@ class Collector(list[Finding]):
         if line is None and el is not None:
             line = el.sourceline
         if self.item is not None and self.item not in message:
-            message = f"{self.item}: {message}"
+            message = f"{message} (in {self.item})"
         self.append(Finding(severity, rule, message, line, hint, self.source, url))
 
     def error(self, rule: str, message: str, el: Any = None, hint: str | None = None,
