@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -24,6 +25,29 @@ settings.load_profile("feedpub")
 # 127.0.0.1; the validator refuses both in a real feed (url-host).  Let them through for
 # every test and every feedpub the tests start; the feed corpus checks the rule itself.
 os.environ["FEEDPUB_ALLOW_TEST_HOSTS"] = "1"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _findings_never_say_none():  # type: ignore[no-untyped-def]
+    """Every validate finding any test produces is checked: no Python None in its text.
+
+    The validator's own Collector.add is wrapped (not replaced) for the session; the
+    check fails at the end of the run, listing the messages."""
+    from feedpub.validate import findings
+
+    seen: list[str] = []
+    original = findings.Collector.add
+
+    def add(self, severity, rule, message, el=None, hint=None, **kw):  # type: ignore[no-untyped-def]
+        text = f"{message} {hint or ''}"
+        if re.search(r"\bNone\b", text):
+            seen.append(f"[{rule}] {text}")
+        return original(self, severity, rule, message, el, hint, **kw)
+
+    findings.Collector.add = add  # type: ignore[method-assign]
+    yield
+    findings.Collector.add = original  # type: ignore[method-assign]
+    assert not seen, "messages with None:\n" + "\n".join(seen)
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_SLUG = "tech-entre-les-lignes-chaine-de-valeur-ia"

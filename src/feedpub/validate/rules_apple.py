@@ -127,7 +127,8 @@ def _length(el: Element | None, limit: int, out: Collector, name: str) -> None:
         return
     text = element_text(el)
     if len(text) > limit:
-        out.warn("text-length", f"<{name}> is {len(text):,} characters; the limit is {limit:,}",
+        label = name if "<" in name else f"<{name}>"
+        out.warn("text-length", f"{label} is {len(text):,} characters; the limit is {limit:,}",
                  el, "directories truncate or reject longer values")
 
 
@@ -167,8 +168,10 @@ def _categories(ch: Node, out: Collector) -> None:
                 hint = (f"{text!r} has no subcategories" if not subs else
                         "choose one of: " + ", ".join(sorted(subs)))
                 if name in OBSOLETE_CATEGORIES:
-                    hint = (f"{name!r} was retired in 2019; its replacement is "
-                            f"{OBSOLETE_CATEGORIES[name]!r}")
+                    out.error("itunes-category", f"subcategory {name!r} of {text!r} was retired "
+                              f"by Apple in 2019; its replacement is "
+                              f"{OBSOLETE_CATEGORIES[name]!r}", sub, hint)
+                    continue
                 out.error("itunes-category",
                           f"subcategory {q(name, '(missing)')} does not belong to {text!r}",
                           sub, hint)
