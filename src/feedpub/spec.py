@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
+from urllib.parse import quote, urlsplit, urlunsplit
 
 # --- Namespaces -----------------------------------------------------------------------
 
@@ -284,6 +285,35 @@ _EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z0-9-]{2,
 def is_email(value: str | None) -> bool:
     """True for a plain e-mail address (no display name)."""
     return bool(value) and _EMAIL.fullmatch(value or "") is not None
+
+
+# --- URLs -----------------------------------------------------------------------------
+
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+def ascii_url(url: str) -> str:
+    """The URI form of an IRI: an international domain name in punycode, other non-ASCII
+    characters percent-encoded as UTF-8 ("é" is "%C3%A9").  ASCII URLs come back as they
+    are, so nothing already valid changes.  Apple asks for ASCII URLs; RSS requires URIs."""
+    if url.isascii():
+        return url
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    userinfo, at, hostport = netloc.rpartition("@")
+    if hostport.startswith("["):
+        host, port = hostport, ""
+    else:
+        host, colon, port = hostport.partition(":")
+        port = colon + port
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = quote(host, safe="")
+    netloc = quote(userinfo, safe="%:!$&'()*+,;=-._~") + at + host + port
+    return urlunsplit((scheme, netloc, quote(path, safe=_PATH_SAFE),
+                       quote(query, safe=_QUERY_SAFE), quote(fragment, safe=_QUERY_SAFE)))
 
 
 # --- Tolerances -----------------------------------------------------------------------

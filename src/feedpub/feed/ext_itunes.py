@@ -24,13 +24,15 @@ def channel(parent: etree._Element, show: Show, artwork_url: str) -> None:
     sub(parent, ITUNES, "type", show.type)
 
 
-def item(parent: etree._Element, built: BuiltEpisode) -> None:
+def item(parent: etree._Element, built: BuiltEpisode, show_explicit: bool) -> None:
     ep = built.episode
     sub(parent, ITUNES, "duration", str(round(built.audio.duration)))
     if ep.image:
         sub(parent, ITUNES, "image", href=ep.image)
-    if ep.explicit is not None:
-        sub(parent, ITUNES, "explicit", truefalse(ep.explicit))
+    # On every item: Apple asks for it, and the Podcast Index reads a missing value as
+    # clean, so an explicit show's episodes would otherwise read as clean.
+    sub(parent, ITUNES, "explicit",
+        truefalse(show_explicit if ep.explicit is None else ep.explicit))
     sub(parent, ITUNES, "episodeType", ep.episode_type)
 
 

@@ -16,9 +16,13 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+import re
+from html import escape
+
 from ..dates import zone
 from ..markup import clean
 from ..model import BuiltEpisode, Show
+from ..spec import ascii_url
 from . import ext_itunes, ext_podcast
 from .xml import NAMESPACES
 
@@ -45,11 +49,16 @@ class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
     """Item-level elements; ``built`` is set by render_feed."""
 
     built: BuiltEpisode | None = None
+    show_explicit: bool = False
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         built = self.built
         assert built is not None  # set by render_feed
-        ext_itunes.item(item, built)
+        html = built.episode.description_html
+        description = item.find("description")
+        if description is not None and html and "]]>" not in html:
+            description.text = etree.CDATA(html)
+        ext_itunes.item(item, built, self.show_explicit)
         for kind in ("season", "episode"):
             ext_itunes.numbering(item, built, kind)
             ext_podcast.numbering(item, built, kind)
@@ -72,13 +81,13 @@ def render_feed(show: Show, episodes: list[BuiltEpisode], artwork_url: str) -> b
     ext.show, ext.artwork_url = show, artwork_url
     fg.title(clean(show.title))
     # feedgen takes the channel <link> from the last link given: the site, not the feed.
-    fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
-    fg.link(href=show.link, rel="alternate")
+    fg.link(href=ascii_url(show.feed_url), rel="self", type="application/rss+xml")
+    fg.link(href=ascii_url(show.link), rel="alternate")
     fg.description(clean(show.description))
     fg.language(show.language)
     if show.copyright:
         fg.copyright(show.copyright)
-    fg.image(url=artwork_url, title=show.title, link=show.link)
+    fg.image(url=ascii_url(artwork_url), title=show.title, link=ascii_url(show.link))
     # No version number: upgrading feedpub must not change an otherwise identical feed.
     fg.generator("feedpub")
     items = ordered(episodes)
@@ -90,16 +99,31 @@ def render_feed(show: Show, episodes: list[BuiltEpisode], artwork_url: str) -> b
         ep = built.episode
         fe = fg.add_entry(order="append")
         getattr(fe, EXTENSION).built = built
+        getattr(fe, EXTENSION).show_explicit = show.explicit
         fe.title(clean(ep.title))
         if ep.link:
-            fe.link(href=ep.link)
+            fe.link(href=ascii_url(ep.link))
         fe.guid(ep.guid, permalink=ep.guid_is_permalink)
         fe.pubDate(ep.pub_date.astimezone(tz))
-        fe.enclosure(built.enclosure_url, str(built.audio.size), built.audio.mime)
-        fe.description(ep.description_text or ep.title)
+        fe.enclosure(ascii_url(built.enclosure_url), str(built.audio.size), built.audio.mime)
+        # Apps read <description> as HTML: the same sanitised HTML as content:encoded
+        # (in CDATA, set by the extension), or the title escaped as HTML.
+        fe.description(ep.description_html or escape(clean(ep.title), quote=False))
         if ep.description_html:
             html = ep.description_html
             # CDATA cannot hold "]]>"; such notes are entity-escaped instead.
             fe.content(html, type=None if "]]>" in html else "CDATA")
     data: bytes = fg.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
-    return data
+    return hex_lt(data)
+
+
+_CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+
+
+def hex_lt(data: bytes) -> bytes:
+    """Write '<' in text as &#x3C; rather than &lt; (outside CDATA), as the RSS Best
+    Practices Profile advises: readers that decode plain text twice then still show
+    "Use the <filename> placeholder" instead of dropping the words (W3C CharacterData)."""
+    parts = _CDATA.split(data)
+    return b"".join(part if i % 2 else part.replace(b"&lt;", b"&#x3C;")
+                    for i, part in enumerate(parts))

@@ -7,14 +7,19 @@ from lxml import etree
 from ..spec import ITUNES_NS as ITUNES
 from ..spec import NAMESPACES
 from ..spec import PODCAST_NS as PODCAST
+from ..spec import ascii_url
 
-__all__ = ["ITUNES", "PODCAST", "NAMESPACES", "sub", "truefalse"]
+__all__ = ["ITUNES", "PODCAST", "NAMESPACES", "sub", "truefalse", "ascii_url"]
+
+#: attributes that hold a URL: written as ASCII URIs
+URL_ATTRIBUTES = frozenset(("url", "href", "img", "uri"))
 
 
 def sub(parent: etree._Element, ns: str, tag: str, text: str | None = None,
         **attrs: str | None) -> etree._Element:
     elem = etree.SubElement(parent, f"{{{ns}}}{tag}",
-                            {k: v for k, v in attrs.items() if v is not None})
+                            {k: ascii_url(v) if k in URL_ATTRIBUTES else v
+                             for k, v in attrs.items() if v is not None})
     if text is not None:
         elem.text = text
     return elem

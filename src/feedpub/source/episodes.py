@@ -87,7 +87,8 @@ def load_episode(show: Show, folder: Path,
             pub_date = parse_date(v["date"], zone(show.timezone))
         except DateProblem as exc:
             src.problem("date", str(exc), "YYYY-MM-DD, an ISO 8601 date-time or DD/MM/YYYY")
-    if show.type == "serial" and "number" not in src.data:
+    # Apple numbers a serial show's full episodes; trailers and bonus episodes may go without
+    if show.type == "serial" and "number" not in src.data and v["type"] in (None, "full"):
         src.missing("number", "an episode number: serial shows need one on every episode")
     problems = sorted(src.problems, key=lambda p: (p.line is None, p.line or 0))
     if not SLUG.match(slug):
