@@ -97,7 +97,7 @@ def test_html_transcript_carries_no_markup_from_the_cues(make_show, tmp_path: Pa
         encoding="utf-8")
     out = tmp_path / "o"
     write_outputs(build(make_show.root), out)
-    page = next(out.rglob("*.html")).read_text(encoding="utf-8")
+    page = next(out.rglob("transcript*.html")).read_text(encoding="utf-8")
     doc = html5lib.HTMLParser(strict=True).parse(page)  # strict: raises on a parse error
     assert unsafe_in(page) == []
     text = "".join(doc.itertext())
@@ -140,7 +140,7 @@ def test_transcripts_read_back_by_independent_readers(make_show, tmp_path: Path)
     write_outputs(build(make_show.root), out)
     expected = [(start, end, text) for _, start, end, text in TIMED_CUES]
 
-    vtt_file = next(out.rglob("*.vtt"))
+    vtt_file = next(out.rglob("transcript*.vtt"))
     captions = webvtt.read(str(vtt_file))
     assert [(round(_seconds(c.start), 3), round(_seconds(c.end), 3)) for c in captions] == \
         [(s, e) for s, e, _ in expected]
@@ -148,12 +148,12 @@ def test_transcripts_read_back_by_independent_readers(make_show, tmp_path: Path)
         assert text.split("\n")[-1] in caption.text.replace("&amp;", "&").replace(
             "&lt;", "<").replace("&gt;", ">")
 
-    subs = list(srt.parse(next(out.rglob("*.srt")).read_text(encoding="utf-8")))
+    subs = list(srt.parse(next(out.rglob("transcript*.srt")).read_text(encoding="utf-8")))
     assert [(s.start.total_seconds(), s.end.total_seconds()) for s in subs] == \
         [(s, e) for s, e, _ in expected]
     assert all(text.split("\n")[-1] in sub.content for sub, (_, _, text) in zip(subs, expected))
 
-    page = next(out.rglob("*.html")).read_text(encoding="utf-8")
+    page = next(out.rglob("transcript*.html")).read_text(encoding="utf-8")
     parser = html5lib.HTMLParser(strict=True)
     doc = parser.parse(io.StringIO(page))
     words = "".join(doc.itertext())
