@@ -55,6 +55,7 @@ def test_start_a_show_as_the_readme_says(tmp_path: Path, pipx: Path) -> None:
     make_mp3(home / "recordings" / "second-light.mp3", 4.0)
     env = {"PATH": f"{home / '.local' / 'bin'}:{pipx}:{os.environ['PATH']}",
            "HOME": str(home), "LANG": "C.UTF-8", "TZ": "Europe/Paris",
+           "FEEDPUB_ALLOW_TEST_HOSTS": "1",  # the README's example.org show (url-host)
            "PIPX_HOME": str(tmp_path / "pipx-home"), "PIPX_BIN_DIR": str(home / ".local/bin"),
            "GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.org",
            "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.org",
