@@ -130,7 +130,7 @@ def test_audio_url_that_fails(make_show, http_dir) -> None:
     with pytest.raises(BuildError) as info:
         build(make_show.root)
     assert str(info.value).startswith(
-        f"episodes/ep/episode.toml: cannot download audio {base}/missing.mp3: HTTP 404")
+        f"episodes/ep/episode.toml: cannot download audio {base}/missing.mp3: 404 Client Error")
 
 
 def test_renamed_folder_builds_from_the_lock_without_audio(make_show, tmp_path: Path) -> None:
