@@ -188,6 +188,7 @@ def run_steps(workflow: dict, job: str, cwd: Path, env: dict[str, str],  # type:
         if "if" in step and f"github.event_name == '{event}'" not in step["if"]:
             continue
         step_env = dict(env)
+        step_env.setdefault("FEEDPUB_ALLOW_TEST_HOSTS", "1")  # example.org show, loopback
         for key, value in step.get("env", {}).items():
             name = re.fullmatch(r"\$\{\{ secrets\.(\w+) \}\}", value)
             step_env[key] = secrets.get(name.group(1), "") if name else value
