@@ -13,20 +13,20 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from feedpub.validate import RULES
-from feedpub.validate.engine import analyse
 from feedpub.validate.compare import compare_feeds
+from feedpub.validate.engine import analyse
 from feedpub.validate.hosts import ALLOW_TEST_HOSTS
 
 CORPUS = Path(__file__).parent / "data" / "feeds"
 CASES = sorted(CORPUS.glob("*.xml"))
-NOW = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
 #: rules only a network run can report: the network tests (a real server on 127.0.0.1)
 #: cover them, not the corpus

@@ -12,12 +12,12 @@ registered extension writes every namespaced element itself, from
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
-
-import re
-from html import escape
 
 from ..dates import zone
 from ..markup import clean

@@ -5,9 +5,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ..spec import ITUNES_NS as ITUNES
-from ..spec import NAMESPACES
+from ..spec import NAMESPACES, ascii_url
 from ..spec import PODCAST_NS as PODCAST
-from ..spec import ascii_url
 
 __all__ = ["ITUNES", "PODCAST", "NAMESPACES", "sub", "truefalse", "ascii_url"]
 

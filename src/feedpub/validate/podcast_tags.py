@@ -21,8 +21,18 @@ from .data import (
 )
 from .findings import Collector
 from .rules_rss import check_date, self_url
-from .values import (ascii_int, is_absolute_url, is_decimal, is_email, is_geo_uri, is_mime,
-                     is_osm, is_uuid, podcast_guid_for, q)
+from .values import (
+    ascii_int,
+    is_absolute_url,
+    is_decimal,
+    is_email,
+    is_geo_uri,
+    is_mime,
+    is_osm,
+    is_uuid,
+    podcast_guid_for,
+    q,
+)
 from .view import PC, Context, Element, Node, element_text
 
 #: an SPDX-shaped id with a version: "MPL-2.0", "BSD-3-Clause", "CC-BY-SA-4.0", "GPL-2.0+"

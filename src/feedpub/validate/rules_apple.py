@@ -13,8 +13,15 @@ from ..timecode import itunes_seconds
 from .data import APPLE_CATEGORIES, OBSOLETE_CATEGORIES
 from .findings import Collector
 from .rules_rss import check_url, plain_text
-from .values import (is_absolute_url, is_email, is_positive_int, language_problem, q,
-                     title_has_number, url_extension)
+from .values import (
+    is_absolute_url,
+    is_email,
+    is_positive_int,
+    language_problem,
+    q,
+    title_has_number,
+    url_extension,
+)
 from .view import IT, Context, Element, Node, element_text
 
 SHORT_LIMIT = 255

@@ -15,8 +15,8 @@ from . import podcast_tags as tags
 from .data import CHAPTERS_TYPE, PERSON_GROUPS, PERSON_ROLES, TRANSCRIPT_TYPES
 from .findings import Collector
 from .podcast_tags import report_not_https, require_attrs, text_of
-from .values import language_problem
 from .rules_rss import check_url
+from .values import language_problem
 from .view import PC, Context, Element, Node
 
 C, I = "channel", "item"  # noqa: E741 (the two parents, short for the table below)

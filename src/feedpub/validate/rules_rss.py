@@ -11,8 +11,16 @@ from .data import APPLE_MEDIA
 from .findings import Collector, Severity
 from .hosts import non_ascii, url_host_problem
 from .markupcheck import check_html, markup_in_text
-from .values import (DateProblem, ascii_int, is_absolute_url, is_email, is_mime,
-                     parse_rfc2822, q, url_extension)
+from .values import (
+    DateProblem,
+    ascii_int,
+    is_absolute_url,
+    is_email,
+    is_mime,
+    parse_rfc2822,
+    q,
+    url_extension,
+)
 from .view import ATOM, CONTENT, IT, PC, Context, Element, Node, element_text
 
 CONTENT_ENCODED = CONTENT + "encoded"
