@@ -20,6 +20,7 @@ from conftest import SAMPLE_SLUG
 from feedpub.errors import PublishError
 from feedpub.publish import PublishOptions, publish
 from feedpub.publish.plan import MANIFEST
+from feedpub.writefile import is_temp
 
 NEW_SLUG = "second-episode"
 
@@ -65,7 +66,7 @@ def test_publish_writes_media_companions_feed_and_manifests(sample_show: Path,
     # the feed is uploaded after everything it names
     order = [a.output.kind for a in report.done if a.output is not None]
     assert order[0] == "media" and order[-1] == "feed"
-    assert not list((tmp_path / "site").rglob("*.feedpub-part"))
+    assert not [p for p in (tmp_path / "site").rglob("*") if is_temp(p.name)]
 
 
 def test_second_publish_uploads_nothing(sample_show: Path, tmp_path: Path) -> None:

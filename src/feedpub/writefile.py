@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temp file beside ``path``, fsync it, then rename over ``path``."""
-    _atomic(path, lambda fh: fh.write(data))
+    write_with(path, lambda fh: fh.write(data))
 
 
 def copy_atomic(source: Path, path: Path) -> None:
@@ -21,7 +21,7 @@ def copy_atomic(source: Path, path: Path) -> None:
     def copy(fh: BinaryIO) -> None:
         with open(source, "rb") as src:
             shutil.copyfileobj(src, fh, 1 << 20)
-    _atomic(path, copy)
+    write_with(path, copy)
 
 
 #: temp files are named ``.<name>.feedpub-<random>.tmp``, so that a build can recognise
@@ -34,7 +34,8 @@ def is_temp(name: str) -> bool:
     return bool(TEMP_NAME.match(name))
 
 
-def _atomic(path: Path, fill: Callable[[BinaryIO], object]) -> None:
+def write_with(path: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """Atomically write what ``fill`` writes to the open temp file (streams, copies)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_PREFIX}", suffix=".tmp",
                                dir=path.parent)

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import posixpath
 import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from ..errors import Problem, PublishError, UsageError
 from ..model import Output
 from ..spec import CACHE_CONTROL, mime_for
+from ..writefile import write_atomic, write_with
 
 CHUNK = 1 << 20
 #: S3 single PUT up to this size (ETag is then the MD5); multipart beyond
@@ -151,32 +149,10 @@ class LocalDir(Target):
         return Remote(p.stat().st_size) if p.is_file() else None
 
     def put(self, path: str, out: Output, data: BinaryIO) -> None:
-        with self._atomic(path) as fh:
-            shutil.copyfileobj(data, fh, CHUNK)
+        write_with(self._path(path), lambda fh: shutil.copyfileobj(data, fh, CHUNK))
 
     def put_bytes(self, path: str, data: bytes, mime: str, cache: str) -> None:
-        with self._atomic(path) as fh:
-            fh.write(data)
-
-    @contextmanager
-    def _atomic(self, path: str) -> Iterator[BinaryIO]:
-        dest = self._path(path)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".feedpub-part",
-                                   dir=dest.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                yield fh
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, dest)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        write_atomic(self._path(path), data)
 
     def verify(self, path: str, out: Output) -> str | None:
         try:
