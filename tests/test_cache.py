@@ -12,7 +12,7 @@ import pytest
 from audiofactory import make_audio
 from feedpub.build import build, write_outputs
 from feedpub.build import probe as probe_module
-from feedpub.cache import CACHE_DIR, FILE
+from feedpub.cache import CACHE_DIR, FILE, Cache
 
 TRANSCRIPT = "Speaker #0\nBonjour et bienvenue.\n"
 
@@ -165,3 +165,60 @@ def test_only_a_written_build_saves_the_cache(make_show) -> None:
     assert not (make_show.root / ".feedpub").exists()
     write_outputs(result, make_show.root / "public")
     assert cache_file(make_show.root).is_file()
+
+
+# -- the records and blobs API the build stages share ---------------------------------
+
+def test_records_come_back_in_the_next_build_and_unused_ones_are_dropped(tmp_path: Path
+                                                                        ) -> None:
+    first = Cache(tmp_path, "show-a")
+    assert first.lookup("items", "k1") is None
+    first.store("items", "k1", {"xml": "<item/>"})
+    first.store("items", "k2", [1, 2])
+    first.save()
+    second = Cache(tmp_path, "show-a")
+    assert second.lookup("items", "k1") == {"xml": "<item/>"}
+    second.save()  # k2 was not asked for: dropped
+    third = Cache(tmp_path, "show-a")
+    assert third.lookup("items", "k2") is None
+    assert third.lookup("items", "k1") == {"xml": "<item/>"}
+
+
+def test_records_of_another_show_or_a_damaged_file_are_misses(tmp_path: Path) -> None:
+    first = Cache(tmp_path, "show-a")
+    first.store("items", "k", "value")
+    first.save()
+    assert Cache(tmp_path, "show-b").lookup("items", "k") is None
+    records = tmp_path / CACHE_DIR / "records-items.json"
+    records.write_bytes(records.read_bytes()[:10])
+    assert Cache(tmp_path, "show-a").lookup("items", "k") is None
+    with pytest.raises(ValueError):
+        Cache(tmp_path, "show-a").lookup("../escape", "k")
+
+
+def test_a_damaged_blob_is_a_miss_and_unused_blobs_are_collected(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, "show-a")
+    keep, drop = cache.put_blob(b"kept bytes"), cache.put_blob(b"dropped bytes")
+    cache.store("pages", "a", keep)
+    cache.store("pages", "b", drop)
+    cache.save()
+    again = Cache(tmp_path, "show-a")
+    assert again.get_blob(again.lookup("pages", "a")) == b"kept bytes"
+    again.save()  # "b" dropped: its blob goes too
+    assert again.blob_path(keep).is_file() and not again.blob_path(drop).exists()
+    again.blob_path(keep).write_bytes(b"kept bytez")
+    assert Cache(tmp_path, "show-a").get_blob(keep) is None
+    assert Cache(tmp_path, "show-a").get_blob("../../etc/passwd") is None
+
+
+def test_blobs_of_a_kind_this_build_did_not_load_are_kept(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, "show-a")
+    page = cache.put_blob(b"a page")
+    cache.store("pages", "p", page)
+    cache.store("items", "i", 1)
+    cache.store("items", "j", 2)
+    cache.save()
+    feed_only = Cache(tmp_path, "show-a")  # as --no-site: never asks for pages
+    feed_only.lookup("items", "i")
+    feed_only.save()  # drops "j", but must not collect the pages' blob
+    assert feed_only.blob_path(page).is_file()
