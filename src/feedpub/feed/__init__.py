@@ -1,8 +1,8 @@
 """The feed writer: the built model -> feed.xml bytes.
 
-``render`` drives feedgen (and is the only module that does); ``ext_itunes`` and
-``ext_podcast`` write the namespaced elements, mirroring the validator's
-``rules_apple`` and ``rules_podcast``.
+``render`` writes the channel with feedgen (the only module that drives it) and each
+item with lxml directly; ``ext_itunes`` and ``ext_podcast`` write the namespaced
+elements, mirroring the validator's ``rules_apple`` and ``rules_podcast``.
 """
 
 from .render import ordered, render_feed
