@@ -15,6 +15,9 @@ Kinds of entries:
   (``records-<kind>.json``), loaded only when a build first asks for that kind;
 * **blobs** (:meth:`Cache.put_blob` / :meth:`Cache.get_blob`): bytes kept under their own
   SHA-256 in ``blobs/``, checked against it when read, so a damaged blob is a miss.
+  :meth:`Cache.intact_blob` checks one without reading it when its file is as this cache
+  wrote or last checked it (size, mtime, ctime, inode in ``blobs.json``; any rewrite
+  changes ctime), and reads it back against its hash otherwise.
 
 Every file carries the show's ``podcast:guid`` and the code hash: a cache copied
 from another show, written by another feedpub, truncated or corrupt is ignored whole.
@@ -36,6 +39,7 @@ from .writefile import write_atomic
 CACHE_DIR = Path(".feedpub") / "cache"
 FILE = "build.json"
 BLOBS = "blobs"
+BLOB_INDEX = "blobs.json"
 _KIND = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
 
 
@@ -83,6 +87,10 @@ class Cache:
         self._used_records: dict[str, set[str]] = {}
         self._dirty_records: set[str] = set()
         self._used_blobs: set[str] = set()
+        self._pending: dict[str, bytes] = {}  # put_blob(defer=True): written by save()
+        self._blob_index: dict[str, Any] | None = None  # sha -> fingerprint of its file
+        self._index_dirty = False
+        self._blob_root = os.fspath(self.path.parent / BLOBS)
         self._load()
 
     def _load(self) -> None:
@@ -179,25 +187,47 @@ class Cache:
 
     # -- blobs --------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
-        return self.path.parent / BLOBS / sha256[:2] / sha256
+        return Path(self._blob_file(sha256))
 
-    def put_blob(self, data: bytes) -> str:
-        """Keep ``data``; return its SHA-256, the name to get it back with."""
+    def _blob_file(self, sha256: str) -> str:
+        return f"{self._blob_root}/{sha256[:2]}/{sha256}"  # no Path churn: a site has many
+
+    def put_blob(self, data: bytes, *, defer: bool = False) -> str:
+        """Keep ``data``; return its SHA-256, the name to get it back with.
+
+        ``defer``: hold the bytes until :meth:`save` writes them, so a build that is not
+        written (``--check``, validate's build) leaves no file behind; until then only
+        :meth:`get_blob` has them (``blob_path`` is not there yet)."""
         sha = hashlib.sha256(data).hexdigest()
         self._used_blobs.add(sha)
-        path = self.blob_path(sha)
+        if defer:
+            self._pending[sha] = data
+            return sha
+        self._write_blob(sha, data)
+        return sha
+
+    def _write_blob(self, sha: str, data: bytes) -> None:
+        """Write a blob unless its file is the one this cache wrote or checked (a damaged
+        file of the same size is replaced)."""
+        path, index = self._blob_file(sha), self._index()
         try:
-            if path.stat().st_size == len(data):
-                return sha
+            if fingerprint(os.stat(path)) == index.get(sha):
+                return
         except OSError:
             pass
-        quick_write(path, data)
-        return sha
+        quick_write(Path(path), data)
+        try:
+            index[sha] = fingerprint(os.stat(path))
+            self._index_dirty = True
+        except OSError:
+            pass
 
     def get_blob(self, sha256: str) -> bytes | None:
         """The bytes kept under ``sha256``, or None if missing or damaged."""
         if not re.fullmatch(r"[0-9a-f]{64}", sha256):
             return None
+        if sha256 in self._pending:
+            return self._pending[sha256]
         try:
             data = self.blob_path(sha256).read_bytes()
         except OSError:
@@ -214,6 +244,44 @@ class Cache:
         self._used_blobs.add(sha256)
         return True
 
+    def _index(self) -> dict[str, Any]:
+        if self._blob_index is None:
+            self._blob_index = {}
+            try:
+                data = json.loads((self.path.parent / BLOB_INDEX).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and data.get("identity") == self.identity and \
+                    isinstance(data.get("blobs"), dict):
+                self._blob_index = data["blobs"]
+        return self._blob_index
+
+    def intact_blob(self, sha256: str) -> int | None:
+        """The size of the blob if its file is there with its bytes (then marked used, as
+        by :meth:`keep_blob`), else None.  One ``stat`` when the file is exactly as this
+        cache wrote or last checked it; otherwise it is read back and checked against its
+        hash.  A blob only held for :meth:`save` is not there yet."""
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            return None
+        path = self._blob_file(sha256)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        size, now, index = st.st_size, fingerprint(st), self._index()
+        if index.get(sha256) != now:
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                return None
+            if hashlib.sha256(data).hexdigest() != sha256:
+                return None
+            size, index[sha256] = len(data), now
+            self._index_dirty = True
+        self._used_blobs.add(sha256)
+        return size
+
     def _save_records(self) -> bool:
         """Write each kind this build used, keeping only the keys it used; True if some
         entries were dropped (their blobs may be unused now)."""
@@ -229,21 +297,21 @@ class Cache:
             quick_write(self.path.parent / f"records-{kind}.json", body.encode("utf-8"))
         return dropped
 
-    def _collect_blobs(self) -> None:
+    def _collect_blobs(self) -> bool:
         """Remove blobs this build did not use -- only when it loaded every kind of record
         (a ``--no-site`` build must not drop the site's blobs)."""
         try:
             kinds = {p.name[len("records-"):-len(".json")]
                      for p in self.path.parent.glob("records-*.json")}
         except OSError:
-            return
+            return False
         if not kinds <= set(self._records):
-            return
+            return False
         root = self.path.parent / BLOBS
         try:
             folders = list(os.scandir(root))
         except OSError:
-            return
+            return False
         for folder in folders:
             if not folder.is_dir(follow_symlinks=False):
                 continue
@@ -253,11 +321,31 @@ class Cache:
                         os.unlink(entry.path)
                     except OSError:
                         pass
+        return True
+
+    def _save_index(self, collected: bool) -> None:
+        """Write the index of blob fingerprints if it changed (pruned to the blobs this
+        build used when it collected the others)."""
+        index = self._blob_index
+        if index is None:
+            return
+        if collected:
+            kept = {k: v for k, v in index.items() if k in self._used_blobs}
+            self._index_dirty = self._index_dirty or len(kept) < len(index)
+            index = self._blob_index = kept
+        if self._index_dirty:
+            body = json.dumps({"identity": self.identity, "blobs": index},
+                              separators=(",", ":"))
+            quick_write(self.path.parent / BLOB_INDEX, body.encode("utf-8"))
+            self._index_dirty = False
 
     def save(self) -> None:
         """Write what this build used (entries of removed episodes are dropped)."""
-        if self._save_records():
-            self._collect_blobs()
+        for sha, data in self._pending.items():  # before the records that name them
+            self._write_blob(sha, data)
+        self._pending.clear()
+        collected = self._save_records() and self._collect_blobs()
+        self._save_index(collected)
         rendered = {k: v for k, v in self.rendered.items() if k in self.used_rendered}
         audio = {k: v for k, v in self.audio.items() if k in self.used_audio}
         if not self.dirty and len(rendered) == len(self.rendered) and \

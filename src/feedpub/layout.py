@@ -13,6 +13,7 @@ and ASCII (file names are percent-encoded).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePosixPath
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -28,9 +29,10 @@ class Layout:
     feed_url: str
     media_base_url: str  # ends with "/"
 
-    @property
+    @cached_property
     def site_url(self) -> str:
-        """Folder URL of the feed: everything but media is published under it."""
+        """Folder URL of the feed: everything but media is published under it (worked
+        out once: a site asks for thousands of URLs)."""
         return urljoin(self.feed_url, "./")
 
     @property

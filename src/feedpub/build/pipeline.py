@@ -122,8 +122,8 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
                *(o for b in due for o in b.measured.alternate_media),
                *([artwork] if artwork else []),
                *sorted((o for b in due for o in b.companions), key=lambda o: o.path),
-               *(build_site(root, show, due, artwork_url, loudness_plots(root, lock, due))
-                 if site else []),
+               *(build_site(root, show, due, artwork_url, loudness_plots(root, lock, due),
+                            cache=cache) if site else []),
                Output.of_bytes("feed", layout.feed(), show.feed_url, FEED_MIME,
                                feed, "feed")]
     new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio, b.measured.alternates,

@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
@@ -23,10 +24,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..cache import Cache, code_hash
 from ..layout import Layout
 from ..model import BuiltEpisode, Output, Segment, Show, Transcript
 from ..timecode import clock
 from . import hostconfig, words
+from .reuse import Reuse, digest, episode_key, pagefind_version, site_key
 
 PER_PAGE = 20
 EMBED_SIZE = (480, 180)
@@ -114,7 +117,7 @@ class Theme:
 class SiteRenderer:
     def __init__(self, show: Show, episodes: list[BuiltEpisode], layout: Layout,
                  options: SiteOptions, artwork_url: str,
-                 loudness: dict[str, str] | None = None) -> None:
+                 loudness: dict[str, str] | None = None, cache: Cache | None = None) -> None:
         self.show = show
         self.loudness = loudness or {}  # slug -> SVG of `feedpub audio check`
         self.artwork = artwork_url
@@ -131,6 +134,11 @@ class SiteRenderer:
         # Asset links carry a hash of the content: caches can keep them, a change shows.
         self.versions = {name: hashlib.sha256(data).hexdigest()[:10]
                          for name, data in self.static.items()}
+        self.reuse = Reuse(cache)
+        # what every page is made from besides its episodes; None: nothing is cached
+        self.key = None if cache is None else site_key(show, artwork_url, options.search,
+                                                       options.theme)
+        self.episode_keys: dict[str, str] = {}
 
     # -- links --------------------------------------------------------------------
     def relative(self, page: str, target: str) -> str:
@@ -173,6 +181,28 @@ class SiteRenderer:
     def page(self, path: str, data: bytes, language: str | None = None) -> Output:
         return Output.of_bytes("page", path, self.layout.url(path), "text/html; charset=utf-8",
                                data, "page", language=language or self.lang)
+
+    # -- pages kept by an earlier build -------------------------------------------------
+    def episode_key(self, built: BuiltEpisode) -> str:
+        found = self.episode_keys.get(built.slug)
+        if found is None:
+            found = self.episode_keys[built.slug] = episode_key(built)
+        return found
+
+    def cached(self, parts: Callable[[], list[str]], paths: list[str],
+               make: Callable[[], list[bytes]]) -> list[Output]:
+        """The pages at ``paths``: the blobs an earlier build kept under the key of
+        ``parts()`` (with the site's key), or ``make()`` rendered and kept."""
+        key = digest(self.key, *parts()) if self.key is not None else None
+        found = self.reuse.pages(key, len(paths)) if key else None
+        if found is not None:
+            return [Output("page", path, self.layout.url(path), "text/html; charset=utf-8",
+                           size, sha, "page", language=self.lang, source=self.reuse.blob(sha))
+                    for path, (sha, size) in zip(paths, found, strict=True)]
+        pages = make()
+        if key:
+            self.reuse.keep_pages(key, pages)
+        return [self.page(path, data) for path, data in zip(paths, pages, strict=True)]
 
     # -- facts of an episode ------------------------------------------------------------
     def summary(self, built: BuiltEpisode, page: str) -> dict[str, Any]:
@@ -245,19 +275,28 @@ class SiteRenderer:
         for n in range(1, count + 1):
             path = self.layout.show_page(n)
             chunk = self.episodes[(n - 1) * per: n * per]
-            context = self.page_common(path, self.layout.url(path))
-            context.update(
-                page_number=n, page_count=count,
-                newer=self.layout.relative(path, self.layout.show_page(n - 1)) if n > 1 else None,
-                older=self.layout.relative(path, self.layout.show_page(n + 1))
-                if n < count else None,
-                items=[self.summary(ep, path) for ep in chunk],
-                subscribe=self.options.subscribe,
-                artwork=self.artwork,
-                description=self.show.description,
-                ld=json_ld(ld),
-            )
-            yield self.page(path, self.render("show.html", **context))
+            yield from self.cached(partial(self.show_key, n, count, chunk), [path],
+                                   partial(self.show_page, path, n, count, chunk, ld))
+
+    def show_key(self, n: int, count: int, chunk: list[BuiltEpisode]) -> list[str]:
+        return ["show", str(n), str(count), str(self.options.per_page),
+                repr(self.options.subscribe), *(self.episode_key(b) for b in chunk)]
+
+    def show_page(self, path: str, n: int, count: int, chunk: list[BuiltEpisode],
+                  ld: dict[str, Any]) -> list[bytes]:
+        context = self.page_common(path, self.layout.url(path))
+        context.update(
+            page_number=n, page_count=count,
+            newer=self.layout.relative(path, self.layout.show_page(n - 1)) if n > 1 else None,
+            older=self.layout.relative(path, self.layout.show_page(n + 1))
+            if n < count else None,
+            items=[self.summary(ep, path) for ep in chunk],
+            subscribe=self.options.subscribe,
+            artwork=self.artwork,
+            description=self.show.description,
+            ld=json_ld(ld),
+        )
+        return [self.render("show.html", **context)]
 
     def episode_context(self, built: BuiltEpisode, path: str) -> dict[str, Any]:
         ep, audio = built.episode, built.audio
@@ -292,9 +331,16 @@ class SiteRenderer:
             embed = self.layout.embed_page(built.slug)
             # One context for both: the two pages share a folder, so relative links match.
             assert PurePosixPath(path).parent == PurePosixPath(embed).parent
-            context = self.episode_context(built, path)
-            yield self.page(path, self.render("episode.html", **context))
-            yield self.page(embed, self.render("embed.html", **context))
+            yield from self.cached(partial(self.episode_page_key, built), [path, embed],
+                                   partial(self.render_episode, built, path))
+
+    def episode_page_key(self, built: BuiltEpisode) -> list[str]:
+        svg = self.loudness.get(built.slug)
+        return ["episode", self.episode_key(built), digest(svg) if svg else ""]
+
+    def render_episode(self, built: BuiltEpisode, path: str) -> list[bytes]:
+        context = self.episode_context(built, path)
+        return [self.render("episode.html", **context), self.render("embed.html", **context)]
 
     def assets(self) -> Iterator[Output]:
         for name, data in self.static.items():
@@ -302,14 +348,31 @@ class SiteRenderer:
             yield Output.of_bytes("asset", path, self.layout.url(path),
                                   hostconfig.content_type(path, self.layout), data, "page")
 
+    def search(self, pages: list[Output]) -> list[Output]:
+        """Pagefind's bundle of ``pages``: kept from an earlier build that indexed the same
+        bytes (no temp folder, no Pagefind run), else made and kept."""
+        bundle = self.layout.search_bundle()
+        key = None if self.key is None else digest(
+            "search", code_hash(), self.lang, pagefind_version(), bundle,
+            *(f"{p.path}\0{p.sha256}" for p in pages))
+        found = self.reuse.bundle(key, bundle) if key else None
+        if found is not None:
+            return [Output("asset", rel, self.layout.url(rel),
+                           hostconfig.content_type(rel, self.layout), size, sha, "page",
+                           source=self.reuse.blob(sha)) for rel, sha, size in found]
+        from .search import index
+
+        files = index(pages, self.layout, self.lang)
+        if key:
+            self.reuse.keep_bundle(key, [(o.path, o.read()) for o in files])
+        return files
+
     def outputs(self) -> list[Output]:
         pages = [*self.show_pages(), *self.episode_pages()]
         out = [*self.assets(), *pages]
         if self.options.search:
-            from .search import index
-
-            out += index([p for p in pages if p.path.endswith("/index.html")
-                          and not p.path.startswith("page/")], self.layout, self.lang)
+            out += self.search([p for p in pages if p.path.endswith("/index.html")
+                                and not p.path.startswith("page/")])
         entries = hostconfig.entries_of(out)
         entries.append((self.layout.feed(), "feed", "feed"))
         media_folder = self.layout.media_in_site()
@@ -323,8 +386,11 @@ class SiteRenderer:
 
 def render_site(show: Show, episodes: list[BuiltEpisode], artwork_url: str,
                 options: SiteOptions | None = None,
-                loudness: dict[str, str] | None = None) -> list[Output]:
+                loudness: dict[str, str] | None = None,
+                cache: Cache | None = None) -> list[Output]:
     """Every page, asset, search index and host configuration file of the show's site
-    (``artwork_url``: the show's cover, published with the site or elsewhere)."""
+    (``artwork_url``: the show's cover, published with the site or elsewhere).  With a
+    ``cache``, pages and the search bundle an earlier build made from the same inputs
+    are reused (:mod:`feedpub.site.reuse`)."""
     return SiteRenderer(show, episodes, show.layout, options or SiteOptions(),
-                        artwork_url, loudness).outputs()
+                        artwork_url, loudness, cache).outputs()
