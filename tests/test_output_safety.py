@@ -86,21 +86,40 @@ def test_sigterm_and_sigint_end_with_their_codes_and_leave_no_temp_file(make_sho
     for n in range(40):
         folder = make_show.episode(f"ep-{n:02d}", seconds=2.0)
         (folder / "transcript.txt").write_text("Speaker #0\nBonjour.\n" * 50, encoding="utf-8")
+    started = time.monotonic()
+    assert run(make_show.root, "build", "-q", "-o", str(tmp_path / "timed")).returncode == 0
+    duration = time.monotonic() - started
+    rng = random.Random(7)
     for sig, code in ((signal.SIGTERM, 143), (signal.SIGINT, 130)):
         out = tmp_path / f"out-{code}"
         proc = subprocess.Popen([*FEEDPUB, "-C", str(make_show.root), "build", "-o", str(out)],
                                 stderr=subprocess.PIPE, text=True)
-        assert proc.stderr is not None
-        first = proc.stderr.readline()  # the build is under way (handlers are installed)
+        handling(proc.pid, signal.SIGTERM)  # the build is under way (handlers are installed)
+        time.sleep(rng.uniform(0, duration / 2))
         proc.send_signal(sig)
-        _, rest = proc.communicate(timeout=60)
-        err = first + rest
+        _, err = proc.communicate(timeout=60)
         if proc.returncode == 0:
             continue  # finished before the signal: nothing to check on this machine
         assert proc.returncode == code, err
         assert ("terminated" if code == 143 else "interrupted") in err
         leftovers = [p for p in out.rglob("*") if ".feedpub-" in p.name] if out.exists() else []
         assert leftovers == []
+
+
+def handling(pid: int, sig: int) -> None:
+    """Wait until process ``pid`` has a handler for ``sig`` (Linux: SigCgt in its status)."""
+    status = Path(f"/proc/{pid}/status")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            caught = next(line for line in status.read_text().splitlines()
+                          if line.startswith("SigCgt:"))
+        except (OSError, StopIteration):
+            return  # ended already (or no /proc): the caller copes with a finished run
+        if int(caught.split()[1], 16) >> (sig - 1) & 1:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"process {pid} never handled signal {sig}")
 
 
 def referenced(feed: bytes) -> set[str]:

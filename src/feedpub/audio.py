@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,13 +59,20 @@ def alternate_files(path: Path) -> list[Path]:
     another audio extension (``ep.opus`` next to ``ep.mp3``), or the same name plus a label
     (``ep.64k.mp3``)."""
     try:
-        siblings = list(path.parent.iterdir())
+        with os.scandir(path.parent) as entries:
+            siblings = [(e.name, e) for e in entries]
     except OSError:
         return []
     stem = path.stem
-    return sorted(p for p in siblings if p.name != path.name
-                  and (p.stem == stem or p.stem.startswith(stem + "."))
-                  and p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file())
+    found = []
+    for name, entry in siblings:
+        dot = name.rfind(".")
+        if dot <= 0 or name == path.name:  # no extension (".mp3" is a stem, as pathlib says)
+            continue
+        if name[dot:].lower() in AUDIO_EXTENSIONS and (
+                name[:dot] == stem or name[:dot].startswith(stem + ".")) and entry.is_file():
+            found.append(path.parent / name)
+    return sorted(found)
 CHUNK = 1 << 20
 
 
@@ -124,6 +133,21 @@ def probe(path: Path, alternate: bool = False) -> AudioFacts:
                                  hint="check the audio name in episode.toml")) from None
     except OSError as exc:
         raise AudioError(Problem(path, f"cannot read audio: {exc.strerror}")) from None
+
+
+def probe_or_problems(path: Path, alternate: bool = False) -> AudioFacts | list[Problem]:
+    """:func:`probe` for a worker process: the facts, or the problems (plain, picklable)."""
+    try:
+        return probe(path, alternate)
+    except AudioError as err:
+        return list(err.problems)
+
+
+def worker_init() -> None:
+    """A probing worker process leaves Ctrl-C and SIGTERM to the build that started it
+    (which stops the pool), instead of printing tracebacks of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def measure(path: Path, head: bytes, alternate: bool = False) -> AudioFacts:

@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .errors import ExitCode, Failed, FeedpubError, Problem, Terminated, UsageError
+from .progress import Progress
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 INTERNAL = "this is a bug, run with --traceback and report it"
@@ -102,7 +103,7 @@ def progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
 @click.option("--measure", is_flag=True,
               help="Download audio whose facts an import declared, measure it, and record "
               "the real size, type and duration (every difference is printed).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
 @click.option("--no-site", is_flag=True, help="Only the feed and its files: no web pages.")
 @click.pass_context
 def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool,
@@ -118,8 +119,12 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
 
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
-    result = run_build(root, update_lock=update_lock, progress=progress_printer(not quiet),
-                       site=not no_site, measure=measure)
+    progress = BuildProgress(enabled=not quiet)
+    try:
+        result = run_build(root, update_lock=update_lock, progress=progress,
+                           site=not no_site, measure=measure)
+    finally:
+        progress.end()
     for line in result.measured:
         click.echo(f"feedpub: measured: {line}", err=True)
     for warning in result.warnings:
@@ -141,10 +146,72 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
             raise Failed()
         click.echo("feed is up to date")
         return
-    done = write_outputs(result, output)
+    try:
+        done = write_outputs(result, output, progress=progress)
+    finally:
+        progress.end()
     scheduled = f" ({len(result.scheduled)} scheduled for later)" if result.scheduled else ""
+    stats = result.stats
     click.echo(f"{output / result.outputs[-1].path}: {len(result.episodes)} episodes{scheduled}, "
+               f"{stats.rebuilt} rebuilt, {stats.reused} reused, {stats.probed} probed, "
                f"{len(done.write)} files written, {len(done.remove)} removed")
+
+
+class BuildProgress(Progress):
+    """A build's progress: on a terminal one line redrawn in place (stage, count, rate);
+    in a log (stderr not a terminal) only the notes; with ``--quiet`` nothing."""
+
+    REDRAW = 0.1  # seconds between two redraws of the line
+
+    def __init__(self, enabled: bool, tty: bool | None = None) -> None:
+        self.enabled = enabled
+        self.tty = enabled and (sys.stderr.isatty() if tty is None else tty)
+        self.name, self.total, self.done = "", 0, 0
+        self.started = self.drawn_at = 0.0
+        self.drawn = False
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            self.end()
+            click.echo(message, err=True)
+
+    def stage(self, name: str, total: int = 0) -> None:
+        import time
+
+        self.name, self.total, self.done = name, total, 0
+        self.started = time.monotonic()
+        self._draw(force=True)
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        self._draw(force=self.done >= self.total)
+
+    def _draw(self, force: bool) -> None:
+        if not self.tty:
+            return
+        import shutil
+        import time
+
+        now = time.monotonic()
+        if not force and now - self.drawn_at < self.REDRAW:
+            return
+        self.drawn_at = now
+        text = f"feedpub: {self.name}"
+        if self.total:
+            text += f" {self.done:,}/{self.total:,}"
+            elapsed = now - self.started
+            if self.done and elapsed > 0.2:
+                text += f" ({self.done / elapsed:,.0f}/s)"
+        else:
+            text += "…"
+        width = shutil.get_terminal_size().columns - 1
+        click.echo(f"\r{text[:width]}\x1b[K", err=True, nl=False)
+        self.drawn = True
+
+    def end(self) -> None:
+        if self.drawn:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.drawn = False
 
 
 @cli.command()

@@ -25,6 +25,7 @@ from typing import Literal
 from .errors import FeedpubError, Problem, UsageError
 from .layout import Layout
 from .model import Output
+from .progress import Progress
 from .writefile import copy_atomic, is_temp, write_atomic
 
 MANIFEST = ".feedpub-files.json"
@@ -211,9 +212,13 @@ class LocalDirectory:
         guarded(path, lambda: path.unlink(missing_ok=True))
 
 
-def apply(p: Plan, target: LocalDirectory | None = None) -> None:
+def apply(p: Plan, target: LocalDirectory | None = None,
+          progress: Progress | None = None) -> None:
     """Apply the steps in their order (each write atomic), then write the manifest."""
     target = target or LocalDirectory()
+    progress = progress or Progress()
+    if p.steps:
+        progress.stage("writing", len(p.steps))
     for step in p.steps:
         if step.action == "remove":
             target.remove(step.path)
@@ -222,6 +227,7 @@ def apply(p: Plan, target: LocalDirectory | None = None) -> None:
         else:
             assert step.data is not None
             target.put_bytes(step.path, step.data)
+        progress.advance()
     if p.manifest:
         target.put_bytes(*p.manifest)
 

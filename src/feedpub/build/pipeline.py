@@ -10,6 +10,7 @@ previous feed exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from ..feed import render_feed
 from ..markup import markdown_to_html
 from ..model import BuiltEpisode, Output, Show
 from ..output import LocalDirectory, Plan, apply, check_output_folder, plan, remove_stale_temp_files
+from ..progress import BuildStats, Progress, as_progress
 from ..site import build_site
 from ..spec import FEED_MIME
 from ..validate import validate_bytes
@@ -31,7 +33,7 @@ from .checks import check_enclosures, check_identities, check_show_guid
 from .locate import locate
 from .lock import Entry, Lock, load_lock
 from .media import artwork_output
-from .probe import Progress, probe_all
+from .probe import probe_all
 
 
 class BuildError(FeedpubError):
@@ -54,17 +56,20 @@ class BuildResult:
     cache: Cache | None = field(default=None, repr=False)
     #: with ``measure``: what measuring declared audio changed, one line per episode
     measured: list[str] = field(default_factory=list)
+    #: what this build did: episodes rebuilt or reused, audio probed (the summary line)
+    stats: BuildStats = field(default_factory=BuildStats)
 
     @property
     def feed(self) -> bytes:
         return self.outputs[-1].read()
 
 
-def quiet(_: str) -> None:
-    pass
+#: a progress that reports nothing
+quiet = Progress()
 
 
-def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
+def build(root: Path, *, update_lock: bool = False,
+          progress: Progress | Callable[[str], None] = quiet,
           now: datetime | None = None, site: bool = True, measure: bool = False) -> BuildResult:
     """Run every stage in memory; raise BuildError with all problems found.
 
@@ -79,6 +84,7 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
     except FeedpubError as err:
         raise type(err)([p.relative_to(root) for p in err.problems]) from None
     cache = Cache(root, show.podcast_guid)
+    progress, stats = as_progress(progress), BuildStats()
     episodes, problems = load_episodes(
         show, lambda text: cache.render("markdown", text, markdown_to_html))
     if not episodes and not problems:
@@ -88,9 +94,14 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
     problems += check_show_guid(show, lock, update_lock)
     problems += check_identities(episodes, present, lock, update_lock)
     measured, audio_problems = probe_all(show, episodes, lock, update_lock, progress, cache,
-                                         measure_declared=measure)
+                                         measure_declared=measure, stats=stats)
     problems += audio_problems
-    built = [build_companions(show, m, problems) for m in measured]
+    progress.stage("rendering episodes", len(measured))
+    built = []
+    for m in measured:
+        built.append(build_companions(show, m, problems))
+        progress.advance()
+    stats.episodes = len(built)
     problems += check_enclosures(built)
     if problems:
         raise BuildError([p.relative_to(root) for p in problems])
@@ -107,9 +118,11 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
                                  hint="a feed needs at least one published episode"))
     layout = show.layout
     artwork_url = artwork.url if artwork else show.artwork
+    progress.stage("rendering the feed")
     feed = render_feed(show, due, artwork_url)
     # The feed rules, each finding reported at the file it came from (an item's at
     # its episode's files; the channel's at the feed, which is not written on error).
+    progress.stage("checking the feed")
     findings = validate_bytes(feed, source=layout.feed())
     errors = [f for f in findings if f.severity == "error"]
     if errors:
@@ -118,6 +131,8 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
     warnings = [p.relative_to(root) for p in
                 locate([f for f in findings if f.severity == "warning"], feed, due,
                        layout.feed())]
+    if site:
+        progress.stage("building the site")
     outputs = [*(b.measured.media for b in due if b.measured.media),
                *(o for b in due for o in b.measured.alternate_media),
                *([artwork] if artwork else []),
@@ -131,7 +146,8 @@ def build(root: Path, *, update_lock: bool = False, progress: Progress = quiet,
                                               declared=b.measured.provenance == "declared")
                                 for b in built}, podcast_guid=show.podcast_guid)
     changes = [f"{m.slug}: {m.note}" for m in measured if m.note]
-    return BuildResult(show, due, outputs, new_lock, warnings, scheduled, cache, changes)
+    return BuildResult(show, due, outputs, new_lock, warnings, scheduled, cache, changes,
+                       stats)
 
 
 def when(show: Show, built: BuiltEpisode) -> str:
@@ -183,12 +199,13 @@ def plan_outputs(result: BuildResult, output: Path) -> Plan:
 
 
 def write_outputs(result: BuildResult, output: Path,
-                  target: LocalDirectory | None = None) -> Plan:
+                  target: LocalDirectory | None = None,
+                  progress: Progress | Callable[[str], None] = quiet) -> Plan:
     """Publish the build to the local folder ``output``: what changed, in the outputs'
     order (the feed last), each file atomically; return what was done."""
     todo = plan_outputs(result, output)
     remove_stale_temp_files(output, todo.folders)  # left by a run that was killed
-    apply(todo, target)
+    apply(todo, target, as_progress(progress))
     if result.cache is not None:
         result.cache.save()
     return todo
