@@ -71,7 +71,7 @@ def test_truncated_mp3_fails_the_duration_check(make_show) -> None:
     with pytest.raises(BuildError) as info:
         build(make_show.root)
     assert str(info.value).startswith(
-        "episodes/ep/episode.toml: duration '0:20' does not match the audio (0:10, ")
+        "episodes/ep/episode.toml:4: duration '0:20' does not match the audio (0:10, ")
 
 
 def test_declared_minutes_must_match(make_show) -> None:
@@ -79,7 +79,7 @@ def test_declared_minutes_must_match(make_show) -> None:
     with pytest.raises(BuildError) as info:
         build(make_show.root)
     message = str(info.value)
-    assert message.startswith("episodes/ep/episode.toml: duration '04min' does not match the "
+    assert message.startswith("episodes/ep/episode.toml:4: duration '04min' does not match the "
                               "audio (0:30, 30.")
     assert message.endswith(" s in ep.mp3) (expected 4:00–4:59)")
 

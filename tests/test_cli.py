@@ -45,7 +45,7 @@ def test_build_errors_exit_1_and_keep_the_old_feed(sample_show: Path) -> None:
     proc = run("build", "-q", cwd=sample_show)
     assert proc.returncode == 1
     assert proc.stderr == (
-        f"feedpub: error: episodes/{SAMPLE_SLUG}/episode.toml: duration '12min' does not match "
+        f"feedpub: error: episodes/{SAMPLE_SLUG}/episode.toml:5: duration '12min' does not match "
         f"the audio (4:12, 252.1 s in {SAMPLE_SLUG}.mp3) (expected 12:00–12:59)\n")
     assert (sample_show / "public" / "feed.xml").read_bytes() == feed
 

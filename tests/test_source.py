@@ -214,6 +214,23 @@ def test_description_html_is_accepted_and_sanitised(make_show) -> None:
     assert b"alert" not in feed and b"onclick" not in feed
 
 
+def test_description_html_and_markdown_share_one_sanitiser(make_show) -> None:
+    """description.html goes through the same nh3 allow-list as rendered Markdown."""
+    notes = ('<ol start="3"><li>one<li>two</ol><p>x<sup>2</sup> <u>u</u> <del>old</del> '
+             '<img src="https://example.org/a.png" onerror="alert(1)"></p>'
+             '<iframe src="https://example.org/">framed</iframe><object>plugin</object>'
+             '<template><p>hidden</p></template><style>p {}</style>')
+    make_show.episode("md", description=notes)
+    folder = make_show.episode("html", description=None)
+    (folder / "description.html").write_text(notes, encoding="utf-8")
+    feed = build(make_show.root).feed.decode()
+    want = ('<ol start="3"><li>one</li><li>two</li></ol><p>x<sup>2</sup> <u>u</u> '
+            '<del>old</del> </p>')
+    assert feed.count(want) == 4  # description and content:encoded of both episodes
+    for gone in ("<img", "onerror", "framed", "plugin", "hidden", "p {}"):
+        assert gone not in feed
+
+
 def test_description_md_and_html_together_is_an_error(make_show) -> None:
     folder = make_show.episode("ep")
     (folder / "description.html").write_text("<p>Notes</p>", encoding="utf-8")

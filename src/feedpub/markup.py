@@ -30,6 +30,8 @@ ALLOWED_TAGS = frozenset(("p", "br", "a", "ul", "ol", "li", "strong", "em", "b",
                           "hr", "sub", "sup", "del", "s"))
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = frozenset(("http", "https", "mailto"))
+#: elements dropped with everything inside them (not only their tags)
+DROPPED_CONTENT = frozenset(("script", "style", "template", "iframe", "object"))
 _HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 #: every element of HTML: a "<word>" that is none of them is text (a placeholder name)
 _HTML_ELEMENTS = frozenset("""
@@ -66,9 +68,12 @@ def renderer() -> MarkdownIt:
 
 
 def sanitize(html: str) -> str:
-    """Only the tags, attributes and URL schemes apps render; scripts and their text gone."""
+    """Only the tags, attributes and URL schemes apps render; scripts and their text gone.
+
+    The one sanitiser of show notes: rendered Markdown and ``description.html`` alike."""
     return nh3.clean(html, tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=set(URL_SCHEMES), link_rel=None)
+                     url_schemes=set(URL_SCHEMES), link_rel=None,
+                     clean_content_tags=set(DROPPED_CONTENT))
 
 
 def markdown_to_html(text: str) -> str:

@@ -127,6 +127,7 @@ class DeclaredDuration:
     text: str
     low: float  # seconds
     high: float  # seconds
+    line: int | None = field(default=None, compare=False)  # of the key in episode.toml
 
     def accepts(self, seconds: float) -> bool:
         return self.low <= seconds <= self.high

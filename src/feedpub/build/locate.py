@@ -3,7 +3,9 @@
 The feed rules see feed.xml, but an item's elements come from one episode's
 files: a too-long description is fixed in its ``description.md``, a bad title
 at its line of ``episode.toml``.  :func:`locate` moves each finding on an item
-to that source; findings on the channel stay at the feed's line.
+to that source, and each finding on the channel to the line of ``podcast.toml``
+it is written from; the few channel elements no key writes (``lastBuildDate``,
+``generator``) stay at the feed's line.
 """
 
 from __future__ import annotations
@@ -33,6 +35,21 @@ TOML_KEYS = {
 }
 #: item elements written from description.md
 DESCRIPTION = {"description", "content:encoded"}
+#: channel element -> the key of podcast.toml it is written from (the RSS <image>'s
+#: children are the artwork, title and link; a list's entries are numbered on the way)
+CHANNEL_KEYS = {
+    "title": "title", "link": "link", "description": "description", "language": "language",
+    "copyright": "copyright", "image": "artwork", "url": "artwork",
+    "itunes:author": "author", "itunes:image": "artwork", "itunes:category": "categories",
+    "itunes:explicit": "explicit", "itunes:type": "type", "itunes:owner": "owner",
+    "itunes:name": "owner.name", "itunes:email": "owner.email",
+    "podcast:guid": "podcast.guid", "podcast:locked": "podcast.locked",
+    "podcast:medium": "podcast.medium", "podcast:funding": "podcast.funding",
+    "podcast:person": "podcast.persons",
+}
+#: channel elements repeated once per entry of a podcast.toml list
+LISTED = {"itunes:category", "podcast:funding", "podcast:person"}
+ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 
 
 def tag_name(el: etree._Element) -> str:
@@ -44,9 +61,16 @@ def tag_name(el: etree._Element) -> str:
 class Sources:
     """Where each line of a feed rendered from ``episodes`` came from."""
 
-    def __init__(self, feed: bytes, episodes: list[BuiltEpisode]) -> None:
+    def __init__(self, feed: bytes, episodes: list[BuiltEpisode],
+                 show_toml: Path | None = None) -> None:
         root = etree.fromstring(feed)  # our own output: no untrusted input here
         items = root.findall("channel/item")
+        self.show_toml = show_toml
+        channel = root.find("channel")
+        #: the channel's own elements (not the items'), by line
+        self.channel: list[tuple[int, etree._Element]] = [] if channel is None else [
+            (el.sourceline, el) for child in channel if child.tag != "item"
+            for el in child.iter() if isinstance(el.tag, str)]
         self.episodes = ordered(episodes)
         self.starts = [item.sourceline for item in items]
         # The last item ends at its last line of text (its closing tag one line on).
@@ -58,14 +82,12 @@ class Sources:
         self.toml_lines: dict[Path, dict[str, int | None]] = {}
 
     def place(self, line: int) -> tuple[Path, int | None] | None:
-        """The source file (and line) of feed line ``line``; None for the channel."""
+        """The source file (and line) of feed line ``line``; None when no source has it."""
         index = bisect_right(self.starts, line) - 1
-        if index < 0 or index >= len(self.episodes):
-            return None
+        if index < 0 or index >= len(self.episodes) or line > self.end:
+            return self.channel_place(line)
         built = self.episodes[index]
         elements = self.elements[index]
-        if line > self.end:
-            return None  # the channel's closing lines
         # The element that starts on that line, else the one that runs over it.
         at = [el for n, el in elements if n == line] or \
             [el for n, el in elements if n <= line][-1:]
@@ -83,11 +105,32 @@ class Sources:
         key = TOML_KEYS.get(name)
         return toml, self.toml_line(toml, key) if key else None
 
+    def channel_place(self, line: int) -> tuple[Path, int | None] | None:
+        """podcast.toml and the line of the key a channel element on ``line`` comes from."""
+        if self.show_toml is None:
+            return None
+        at = [el for n, el in self.channel if n == line] or \
+            [el for n, el in self.channel if n <= line][-1:]
+        for el in [*at[-1:], *(at[-1].iterancestors() if at else ())]:
+            name = tag_name(el)
+            parent = el.getparent()
+            if name in LISTED and parent is not None and parent.tag == el.tag:
+                continue  # a subcategory: the entry is its parent's
+            key = CHANNEL_KEYS.get(name)
+            if el.tag == ATOM_LINK:  # the self link is the feed's own URL
+                key = "feed_url" if el.get("rel") == "self" else "link"
+            if key is None:
+                continue
+            if name in LISTED:  # the entry's number among its kind
+                key += f".{sum(1 for c in el.itersiblings(preceding=True) if c.tag == el.tag)}"
+            return self.show_toml, self.toml_line(self.show_toml, key)
+        return None
+
     def toml_line(self, toml: Path, key: str) -> int | None:
         lines = self.toml_lines.setdefault(toml, {})
         if key not in lines:
             src, _ = load(toml)
-            lines[key] = src.line_of(key) if src is not None and key in src.data else None
+            lines[key] = src.line_of(key) if src is not None else None
         return lines[key]
 
 
@@ -97,14 +140,15 @@ def transcript_source(built: BuiltEpisode, url: str | None) -> Path | None:
 
 
 def locate(findings: Sequence[Diagnostic], feed: bytes, episodes: list[BuiltEpisode],
-           feed_path: str) -> list[Diagnostic]:
-    """Each finding at its source when it is on an item, else at ``feed_path``:line."""
+           feed_path: str, show_toml: Path | None = None) -> list[Diagnostic]:
+    """Each finding at its source: an item's at its episode's files, the channel's at
+    ``show_toml`` (podcast.toml), else at ``feed_path``:line."""
     sources: Sources | None = None
     located = []
     for f in findings:
         place = None
         if f.line is not None:
-            sources = sources or Sources(feed, episodes)
+            sources = sources or Sources(feed, episodes, show_toml)
             place = sources.place(f.line)
         located.append(f.at(*place) if place else f.at(feed_path, f.line))
     return located

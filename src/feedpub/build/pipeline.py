@@ -127,10 +127,11 @@ def build(root: Path, *, update_lock: bool = False,
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise BuildError([p.relative_to(root) for p in
-                          locate(errors, feed, due, f"{layout.feed()} (not written)")])
+                          locate(errors, feed, due, f"{layout.feed()} (not written)",
+                                 root / "podcast.toml")])
     warnings = [p.relative_to(root) for p in
                 locate([f for f in findings if f.severity == "warning"], feed, due,
-                       layout.feed())]
+                       layout.feed(), root / "podcast.toml")]
     if site:
         progress.stage("building the site")
     outputs = [*(b.measured.media for b in due if b.measured.media),

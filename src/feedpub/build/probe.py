@@ -136,6 +136,7 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
                 p.ep.folder / "episode.toml",
                 f"duration {declared.text!r} does not match the audio "
                 f"({clock_text(facts.duration)}, {facts.duration:.1f} s in {facts.file})",
+                declared.line,
                 expected=f"{clock_text(declared.low)}–{clock_text(int(declared.high))}"))
         done.append(measured)
     return done, problems

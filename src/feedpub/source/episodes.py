@@ -10,6 +10,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,8 @@ def load_episode(show: Show, folder: Path,
         guid=(v["guid"] or derived_guid(show, slug)).strip(),
         guid_is_permalink=v["guid_is_permalink"],
         audio_file=v["audio"],
-        declared_duration=parse_duration(v["duration"]) if v["duration"] is not None else None,
+        declared_duration=replace(parse_duration(v["duration"]), line=src.line_of("duration"))
+        if v["duration"] is not None else None,
         season=v["season"],
         number=v["number"],
         episode_type=v["type"],

@@ -1,0 +1,33 @@
+"""Build findings point at the line a podcaster edits, not at the feed feedpub wrote."""
+
+from __future__ import annotations
+
+from feedpub.build import build
+
+
+def warnings_of(root) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(w) for w in build(root).warnings]
+
+
+def test_a_channel_warning_names_the_line_of_podcast_toml(make_show) -> None:
+    make_show.edit_show('artwork = "https://media.example.org/cover.jpg"',
+                        'artwork = "http://media.example.org/cover.jpg"')
+    make_show.episode("ep")
+    found = [w for w in warnings_of(make_show.root) if "[https]" in w]
+    # itunes:image, written from the artwork key on line 6
+    assert found and all(w.startswith("podcast.toml:6: [https]") for w in found), found
+
+
+def test_channel_findings_follow_their_keys(make_show) -> None:
+    make_show.edit_show('title = "Test Show"', 'title = "Test <b>Show</b>"')
+    make_show.edit_show('[owner]', '[podcast]\nmedium = "podcast"\n\n'
+                        '[[podcast.funding]]\nurl = "https://example.org/give"\n'
+                        'text = "Give"\n\n[[podcast.funding]]\nurl = "https://example.org/tip"\n'
+                        f'text = "{"Tip " * 40}"\n\n[owner]')
+    make_show.episode("ep")
+    text = (make_show.root / "podcast.toml").read_text(encoding="utf-8").splitlines()
+    tip = text.index('url = "https://example.org/tip"')  # 0-based: the [[...]] line above
+    found = warnings_of(make_show.root)
+    assert any(w.startswith("podcast.toml:1: [html-in-text]") for w in found), found
+    assert any(w.startswith(f"podcast.toml:{tip}: ") and "funding" in w for w in found), found
+    assert not any(w.startswith("public/feed.xml") for w in found), found
