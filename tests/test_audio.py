@@ -93,6 +93,17 @@ def test_missing_audio(make_show) -> None:
         "  hint: build once where the audio is present and commit feedpub.lock")
 
 
+def test_a_misspelt_audio_name_gets_the_closest_file(make_show) -> None:
+    make_show.episode("ep", audio="episode.mp3", toml='title = "Ep"\ndate = "2025-05-13"\n'
+                      'audio = "epsiode.mp3"\n')
+    (make_show.root / "episodes" / "ep" / "cover.mp3.txt").write_text("not audio")
+    with pytest.raises(BuildError) as info:
+        build(make_show.root)
+    assert str(info.value) == (
+        "episodes/ep/epsiode.mp3: audio file not found, and feedpub.lock has no record of it\n"
+        "  hint: did you mean 'episode.mp3'? write audio = \"episode.mp3\" in episode.toml")
+
+
 def test_audio_outside_the_repository(make_show, tmp_path: Path) -> None:
     media = tmp_path / "media"
     media.mkdir()

@@ -24,7 +24,7 @@ def test_build_sample_show_with_dash_c(sample_show: Path, tmp_path: Path) -> Non
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # not a terminal: no progress lines, only the summary
     # the lock proves the audio (its SHA-256): nothing parsed
-    assert proc.stdout.startswith(f"{out / 'feed.xml'}: 1 episodes, 1 rebuilt, 0 reused, "
+    assert proc.stdout.startswith(f"{out / 'feed.xml'}: 1 episode, 1 rebuilt, 0 reused, "
                                   "0 probed, ")
     assert (out / "feed.xml").is_file()
 
@@ -108,7 +108,7 @@ def test_removed_transcript_disappears_from_the_output(sample_show: Path) -> Non
     assert f"out of date: remove {html}" in check.stdout
     proc = run("build", "-q", "--no-site", cwd=sample_show)
     assert proc.returncode == 0
-    assert proc.stdout.endswith("1 files written, 2 removed\n")
+    assert proc.stdout.endswith("1 file written, 2 removed\n")
     assert not html.exists() and mine.is_file()
 
 

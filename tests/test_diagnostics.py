@@ -98,3 +98,12 @@ def test_the_boundary_maps_each_kind_of_failure_to_its_exit_code() -> None:
     stopped = runner.invoke(group, ["interrupted"])
     assert (stopped.exit_code, stopped.output) == (130, "feedpub: interrupted\n")
     assert runner.invoke(group, ["nope"]).exit_code == 2  # click's own usage errors
+
+
+def test_counts_in_messages_agree_with_their_noun() -> None:
+    from feedpub.wording import counted
+
+    assert [counted(n, "episode") for n in (0, 1, 2)] == ["0 episodes", "1 episode",
+                                                           "2 episodes"]
+    assert counted(1, "entry", "entries") == "1 entry" and counted(3, "entry", "entries") == \
+        "3 entries"

@@ -244,10 +244,10 @@ def test_cli_import_reports_and_exits(server: Server, tmp_path: Path) -> None:
     done = runner.invoke(cli, ["import", server.url("/locked.xml"), str(tmp_path / "a"),
                                "--i-own-this-feed"])
     assert done.exit_code == 0, done.output
-    assert "1 episodes were added" in done.output
+    assert "1 episode was added" in done.output
     dry = runner.invoke(cli, ["import", server.url("/locked.xml"), str(tmp_path / "b"),
                               "--i-own-this-feed", "--dry-run"])
-    assert dry.exit_code == 0 and "1 episodes would be added" in dry.output
+    assert dry.exit_code == 0 and "1 episode would be added" in dry.output
     assert not (tmp_path / "b" / "podcast.toml").exists()
 
 

@@ -70,12 +70,12 @@ def test_build_and_status_say_what_is_scheduled(make_show) -> None:  # type: ign
     status = run(make_show.root, "status")
     assert status.returncode == 0, status.stderr
     assert status.stdout.splitlines()[:2] == [
-        f"scheduled: soon on {LATER} 00:00 (Europe/Paris)", "1 episodes in the feed, 1 scheduled"]
+        f"scheduled: soon on {LATER} 00:00 (Europe/Paris)", "1 episode in the feed, 1 scheduled"]
     assert "next build: write " in status.stdout
     proc = run(make_show.root, "build")
     assert proc.returncode == 0, proc.stderr
     assert (f"scheduled: soon on {LATER} 00:00 (Europe/Paris), left out of the feed until then"
             in proc.stderr)
-    assert ": 1 episodes (1 scheduled for later), " in proc.stdout
+    assert ": 1 episode (1 scheduled for later), " in proc.stdout
     again = run(make_show.root, "status")
     assert again.stdout.endswith("public: up to date\n")

@@ -95,7 +95,7 @@ def test_start_a_show_as_the_readme_says(tmp_path: Path, pipx: Path) -> None:
     assert [p.stdout.strip() for p in runs("feedpub new")] == [
         str(show / "episodes" / "first-light"), str(show / "episodes" / "second-light")]
     builds = [p for c, p in results if c == "feedpub build"]
-    assert "1 episodes" in builds[0].stdout and "2 episodes" in builds[1].stdout
+    assert "1 episode," in builds[0].stdout and "2 episodes" in builds[1].stdout
     for proc in runs("feedpub validate --offline"):
         assert "0 errors" in proc.stdout, proc.stdout
     (diff,) = runs("feedpub diff")

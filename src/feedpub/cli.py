@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .errors import ExitCode, Failed, FeedpubError, Problem, Terminated, UsageError
 from .progress import Progress
+from .wording import counted
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 INTERNAL = "this is a bug, run with --traceback and report it"
@@ -152,9 +153,10 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
         progress.end()
     scheduled = f" ({len(result.scheduled)} scheduled for later)" if result.scheduled else ""
     stats = result.stats
-    click.echo(f"{output / result.outputs[-1].path}: {len(result.episodes)} episodes{scheduled}, "
-               f"{stats.rebuilt} rebuilt, {stats.reused} reused, {stats.probed} probed, "
-               f"{len(done.write)} files written, {len(done.remove)} removed")
+    click.echo(f"{output / result.outputs[-1].path}: {counted(len(result.episodes), 'episode')}"
+               f"{scheduled}, {stats.rebuilt} rebuilt, {stats.reused} reused, "
+               f"{stats.probed} probed, {counted(len(done.write), 'file')} written, "
+               f"{len(done.remove)} removed")
 
 
 class BuildProgress(Progress):
@@ -233,7 +235,7 @@ def status(ctx: click.Context, output: Path | None) -> None:
     result = run_build(root)
     for built in result.scheduled:
         click.echo(f"scheduled: {built.slug} on {when(result.show, built)}")
-    click.echo(f"{len(result.episodes)} episodes in the feed, "
+    click.echo(f"{counted(len(result.episodes), 'episode')} in the feed, "
                f"{len(result.scheduled)} scheduled")
     changes = plan_outputs(result, output).changes()
     for change in changes:
@@ -344,13 +346,14 @@ def import_cmd(ctx: click.Context, source: str, directory: Path | None, force: b
 
     for line in grouped(report.notes):
         click.echo(f"feedpub: warning: {line}", err=True)
-    verb = "would be" if dry_run else "were"
+    verb = "would be" if dry_run else "was" if len(report.created) == 1 else "were"
     for label in report.kept:
         click.echo(f"differs from the feed, kept: {label} (use --force to overwrite)")
     for label in report.overwritten:
         click.echo(f"{'would overwrite' if dry_run else 'overwritten'}: {label}")
-    click.echo(f"{root}: {len(report.created)} episodes {verb} added, {report.unchanged} "
-               f"unchanged, {len(report.skipped)} skipped, {len(report.notes)} warnings")
+    click.echo(f"{root}: {counted(len(report.created), 'episode')} {verb} added, "
+               f"{report.unchanged} unchanged, {len(report.skipped)} skipped, "
+               f"{counted(len(report.notes), 'warning')}")
 
 
 @cli.group()
@@ -756,7 +759,8 @@ def publish(ctx: click.Context, target: str | None, media: str | None,
         uploaded = [a for a in report.done if a.op == "upload"]
         deleted = [a for a in report.done if a.op == "delete"]
         click.echo(scrub(f"published to {', '.join(report.targets.values())}: "
-                         f"{len(uploaded)} files uploaded ({report.uploaded_bytes:,} bytes), "
+                         f"{counted(len(uploaded), 'file')} uploaded "
+                         f"({report.uploaded_bytes:,} bytes), "
                          f"{len(deleted)} deleted"
                          + (f", notified {', '.join(report.notified)}"
                             if report.notified else "")))
@@ -787,7 +791,7 @@ class PublishProgress:
         if self.tty:
             share = self.done_bytes / self.total if self.total else 1.0
             bar = "#" * int(share * 30)
-            click.echo(f"\r[{bar:<30}] {self.done_files}/{self.files} files, "
+            click.echo(f"\r[{bar:<30}] {self.done_files}/{counted(self.files, 'file')}, "
                        f"{self.done_bytes:,}/{self.total:,} bytes", err=True, nl=False)
             self.drawn = True
 

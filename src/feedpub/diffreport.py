@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from .diff import EpisodeChange, FeedDiff, FieldChange, Kind
+from .wording import counted
 
 WIDTH = 100  # longest value shown in text and Markdown (JSON has them whole)
 NONE = "(none)"
@@ -45,7 +46,7 @@ def counts(d: FeedDiff) -> dict[str, int]:
 def headline(d: FeedDiff) -> str:
     n = counts(d)
     if d.empty:
-        return f"no changes ({_episodes(n['unchanged'])} unchanged)"
+        return f"no changes ({counted(n['unchanged'], 'episode')} unchanged)"
     parts = [f"{n[k]} {k}" for k in ("added", "changed", "removed") if n[k]]
     if n["channel_changes"]:
         parts.append(f"{n['channel_changes']} channel field(s) changed")
@@ -54,10 +55,6 @@ def headline(d: FeedDiff) -> str:
     if n["dangerous"]:
         text += f"; {n['dangerous']} DANGEROUS (apps already have these)"
     return text
-
-
-def _episodes(n: int) -> str:
-    return f"{n} episode" + ("" if n == 1 else "s")
 
 
 def _intro(d: FeedDiff, arrow: str = "->") -> str:

@@ -3,6 +3,7 @@ to measure it."""
 
 from __future__ import annotations
 
+import difflib
 import errno
 import hashlib
 import os
@@ -13,13 +14,33 @@ from pathlib import Path
 
 import requests
 
-from ..audio import probe
+from ..audio import AUDIO_EXTENSIONS, probe
 from ..errors import AudioError, ConfigError, Problem
 from ..model import AudioFacts, Episode, Output, Show
 from ..spec import mime_for
 from ..validate.network import _socket_of as socket_of
 
 TIMEOUT = 30
+
+
+def missing_audio_hint(show: Show, ep: Episode) -> str:
+    """What to do about audio that is nowhere: the closest audio file name in the episode's
+    folder (and media_dir) when the name looks misspelt, as unknown keys get."""
+    name = Path(ep.audio_file)
+    folders = [ep.folder / name.parent] + ([show.media_dir / name.parent]
+                                           if show.media_dir is not None else [])
+    found: list[str] = []
+    for folder in folders:
+        try:
+            found += [p.name for p in folder.iterdir()
+                      if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file()]
+        except OSError:
+            continue  # no such folder: nothing to suggest from it
+    close = difflib.get_close_matches(name.name, sorted(set(found)), n=1, cutoff=0.6)
+    if close:
+        fixed = (name.parent / close[0]).as_posix()
+        return f'did you mean {close[0]!r}? write audio = "{fixed}" in episode.toml'
+    return "build once where the audio is present and commit feedpub.lock"
 
 
 def local_audio_path(show: Show, ep: Episode) -> Path | None:

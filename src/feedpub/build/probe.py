@@ -27,7 +27,7 @@ from ..model import AudioFacts, Episode, MeasuredEpisode, Output, Provenance, Sh
 from ..progress import BuildStats, Progress, as_progress
 from ..timecode import rounded_clock as clock_text
 from .lock import Lock
-from .media import fetch_for_probe, local_audio_path
+from .media import fetch_for_probe, local_audio_path, missing_audio_hint
 
 #: files to parse above which parsing moves to worker processes (a pool's start costs
 #: about as much as parsing a few dozen short files in-process)
@@ -178,8 +178,7 @@ def look(show: Show, ep: Episode, lock: Lock, measure_declared: bool,
         return p
     where = path or ep.folder / ep.audio_file
     p.problems.append(Problem(where, "audio file not found, and feedpub.lock has no record "
-                              "of it", hint="build once where the audio is present and "
-                              "commit feedpub.lock"))
+                              "of it", hint=missing_audio_hint(show, ep)))
     return p
 
 

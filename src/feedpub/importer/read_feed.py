@@ -30,6 +30,7 @@ from lxml import etree
 
 from ..errors import FeedpubError, Problem
 from ..timecode import lenient_seconds
+from ..wording import counted
 from .fetch import FetchError, Limits, file_chunks, is_url, open_url
 from .safestream import SafeStream, UnsafeFeed
 
@@ -321,7 +322,7 @@ def read_feed(source: str, *, limits: Limits = Limits(), progress: Progress = _q
             items.append(item)
         if len(items) > limits.max_items:
             raise ImportFailed(Problem(source, f"more than {limits.max_items:,} items; refused"))
-        progress(f"read page {pages}: {len(page_items)} items")
+        progress(f"read page {pages}: {counted(len(page_items), 'item')}")
         nxt = page_channel.next_url
         if nxt is not None and page_url is None and not is_url(nxt):
             notes.append(Note("feed", f"rel=\"next\" {nxt!r} is relative to a local file; "
