@@ -115,11 +115,32 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
 
     Example: feedpub build --output public/
     """
-    from .build import build as run_build
-    from .build import plan_outputs, write_outputs
+    from . import state
 
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
+    if not (check_lock or update_lock or measure):
+        # nothing changed since the last written build: say what it said, import nothing
+        saved = state.up_to_date(root, output, site=not no_site)
+        if saved is not None:
+            notes = BuildProgress(enabled=not quiet)
+            for line in saved["progress"]:
+                notes(line)
+            for warning in saved["warnings"]:
+                click.echo(f"feedpub: {warning}", err=True)
+            if check:
+                click.echo("feed is up to date")
+            else:
+                scheduled = (f" ({saved['scheduled']} scheduled for later)"
+                             if saved["scheduled"] else "")
+                click.echo(f"{saved['feed']}: {saved['episodes']} episodes{scheduled}, "
+                           f"0 rebuilt, {saved['episodes'] + saved['scheduled']} reused, "
+                           "0 probed, 0 files written, 0 removed")
+            return
+    from .build import build as run_build
+    from .build import plan_outputs, write_outputs
+
+    stamp = state.begin(root) if not (check or check_lock) else None
     progress = BuildProgress(enabled=not quiet)
     try:
         result = run_build(root, update_lock=update_lock, progress=progress,
@@ -151,6 +172,8 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
         done = write_outputs(result, output, progress=progress)
     finally:
         progress.end()
+    if stamp is not None:
+        state.record(stamp, result, output, not no_site, done)
     scheduled = f" ({len(result.scheduled)} scheduled for later)" if result.scheduled else ""
     stats = result.stats
     click.echo(f"{output / result.outputs[-1].path}: {counted(len(result.episodes), 'episode')}"

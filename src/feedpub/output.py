@@ -10,6 +10,10 @@ they are for ``feedpub publish`` only.
 The output folder holds a small manifest of the files feedpub wrote there,
 so that a transcript or an episode that was removed from the show also
 disappears from the output, while files feedpub never wrote are left alone.
+With each name it records the file's stat fingerprint (size, mtime, ctime, inode)
+and SHA-256 as written: a file whose fingerprint is unchanged and whose recorded hash
+is the output's is up to date without being read back; any other is compared byte
+for byte.  (The first manifests were a list of names: still read.)
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import FeedpubError, Problem, UsageError
 from .layout import Layout
@@ -49,8 +53,13 @@ class Plan:
     """What applying a build would do, in order; empty when the output is up to date."""
 
     steps: list[Step] = field(default_factory=list)
-    manifest: tuple[Path, bytes] | None = None
     folders: set[str] = field(default_factory=set)  # written to (relative; "" the top)
+    #: the manifest's path and bytes when planned, and its entries: each file found up
+    #: to date (fingerprint and hash), each file to write (its hash: the fingerprint is
+    #: taken once written, by :meth:`manifest`)
+    manifest_file: tuple[Path, bytes | None] | None = None
+    entries: dict[str, list[Any]] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.steps)
@@ -66,13 +75,56 @@ class Plan:
     def changes(self) -> list[str]:
         return [str(s) for s in self.steps]
 
+    def manifest(self) -> tuple[Path, bytes] | None:
+        """The manifest to write once the steps are applied (None: it is up to date)."""
+        if self.manifest_file is None:
+            return None
+        path, old = self.manifest_file
+        entries = dict(self.entries)
+        for rel, sha256 in self.pending.items():
+            try:
+                entries[rel] = [*fingerprint(os.stat(path.parent / rel)), sha256]
+            except OSError:
+                continue  # not written after all (apply stopped): compared next time
+        data = (json.dumps({"format": 2, "files": dict(sorted(entries.items()))}, indent=0)
+                + "\n").encode("utf-8")
+        return None if data == old else (path, data)
+
 
 def read_manifest(output: Path) -> list[str]:
+    return list(manifest_entries(read_bytes(output / MANIFEST)))
+
+
+def read_bytes(path: Path) -> bytes | None:
     try:
-        names = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def manifest_entries(data: bytes | None) -> dict[str, list[Any]]:
+    """The manifest's files: name -> [size, mtime_ns, ctime_ns, inode, sha256] (or [] when
+    not known: a list-of-names manifest, a damaged entry)."""
+    try:
+        found = json.loads(data) if data is not None else None
+    except ValueError:
+        return {}
+    if isinstance(found, list):  # the first format: names only
+        return {n: [] for n in found if isinstance(n, str)}
+    files = found.get("files") if isinstance(found, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {n: e if valid_entry(e) else [] for n, e in files.items() if isinstance(n, str)}
+
+
+def valid_entry(entry: object) -> bool:
+    return (isinstance(entry, list) and len(entry) == 5
+            and all(type(v) is int for v in entry[:4])
+            and (entry[4] is None or isinstance(entry[4], str)))
+
+
+def fingerprint(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def local_path(out: Output, layout: Layout) -> str | None:
@@ -135,6 +187,8 @@ def plan(outputs: list[Output], layout: Layout, output: Path,
     ``keep``: files the feed still names that this build could not produce (audio that is
     not here, built from the lock): an earlier build's copy is kept, never removed."""
     result = Plan()
+    old = read_bytes(output / MANIFEST)
+    known = manifest_entries(old)
     wanted: dict[str, Output] = {}
     for out in outputs:
         rel = local_path(out, layout)
@@ -143,11 +197,17 @@ def plan(outputs: list[Output], layout: Layout, output: Path,
             wanted[rel] = out
     result.folders = {rel.rpartition("/")[0] for rel in wanted}
     feed = [rel for rel, out in wanted.items() if out.kind == "feed"]
-    for rel, out in wanted.items():
-        if out.kind == "feed":
-            continue
-        if not same_output(output / rel, out):
+    def compare(rel: str, out: Output) -> None:
+        found = up_to_date(output / rel, out, known.get(rel))
+        if found is None:
             result.steps.append(Step("write", output / rel, out))
+            result.pending[rel] = out.sha256
+        else:
+            result.entries[rel] = [*found, out.sha256]
+
+    for rel, out in wanted.items():
+        if out.kind != "feed":
+            compare(rel, out)
     # The lock goes after the companions and before the feed: then every episode a
     # written feed has ever promised is recorded (its guid, its audio's hash), so a
     # crash between the two cannot let a published episode lose its guard.  The other
@@ -157,19 +217,42 @@ def plan(outputs: list[Output], layout: Layout, output: Path,
     if lock is not None and not same_bytes(lock[0], lock[1]):
         result.steps.append(Step("write", lock[0], data=lock[1]))
     for rel in feed:
-        if not same_output(output / rel, wanted[rel]):
-            result.steps.append(Step("write", output / rel, wanted[rel]))
+        compare(rel, wanted[rel])
     # Leftovers go after the feed: the old feed may still point at them until then.
     kept = {rel for rel in keep if (output / rel).is_file()}
-    for rel in read_manifest(output):
+    for rel in known:
         target = (output / rel).resolve()
         if rel not in wanted and rel not in kept and target.is_relative_to(output.resolve()) \
                 and target.is_file():
             result.steps.append(Step("remove", output / rel))
-    manifest = (json.dumps(sorted({*wanted, *kept}), indent=0) + "\n").encode("utf-8")
-    if not same_bytes(output / MANIFEST, manifest):
-        result.manifest = (output / MANIFEST, manifest)
+    for rel in kept - set(wanted):
+        entry = known.get(rel)
+        if not entry:
+            try:
+                entry = [*fingerprint(os.stat(output / rel)), None]
+            except OSError:
+                continue
+        result.entries[rel] = entry
+    result.manifest_file = (output / MANIFEST, old)
     return result
+
+
+def up_to_date(path: Path, out: Output, entry: list[Any] | None) -> list[int] | None:
+    """The fingerprint of the file at ``path`` if it holds ``out``'s bytes, else None.
+
+    Decided without reading when the manifest's ``entry`` has the file's fingerprint and
+    the output's hash; otherwise by comparing the bytes."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    size = len(out.content) if out.content is not None else out.size
+    if st.st_size != size:
+        return None
+    found = fingerprint(st)
+    if entry and entry[:4] == found and entry[4] == out.sha256:
+        return found
+    return found if same_output(path, out) else None
 
 
 def same_bytes(path: Path, data: bytes) -> bool:
@@ -228,8 +311,9 @@ def apply(p: Plan, target: LocalDirectory | None = None,
             assert step.data is not None
             target.put_bytes(step.path, step.data)
         progress.advance()
-    if p.manifest:
-        target.put_bytes(*p.manifest)
+    manifest = p.manifest()
+    if manifest:
+        target.put_bytes(*manifest)
 
 
 def guarded(path: Path, action: Callable[[], object]) -> None:

@@ -1,0 +1,350 @@
+"""The no-change fast path: what the last written build read and wrote, by stat fingerprint.
+
+After ``feedpub build`` has written its outputs, :func:`record` saves
+``.feedpub/cache/state.json``: the build's identity (show folder, output folder, site
+on or off, the environment variables a build reads, the Python and the installed
+packages, feedpub's own files) and one digest over the stat fingerprint (size, mtime,
+ctime, inode) of everything the build read or could have read -- ``podcast.toml``, every
+file and folder under the episodes folder, ``theme/``, the media folder, the artwork and
+audio files the show names, the names in the show folder -- and of every file in the
+output folder and ``feedpub.lock`` as the build left them.
+
+The next ``feedpub build`` asks :func:`up_to_date` before importing anything heavy:
+when the identity is the same, the digest of the same walk is the same and no scheduled
+episode has become due, the outputs are what a build would write, and the command only
+prints the summary and warnings it saved.  Any doubt -- no state, a damaged, truncated or
+foreign one, a file that cannot be read, a walk that differs -- means a normal build.
+
+Editing a file in place changes its ctime, which no tool can set back, so a file edited
+to the same size and mtime is still seen.  The one race is a file changed while a build
+reads it: :func:`begin` reads the file system's clock (a temp file's ctime) before the
+build reads anything, and a state whose sources carry a ctime at or after it is not saved,
+so the next build runs in full.  A failed build leaves the last state: it wrote no output
+(or the outputs' fingerprints differ now), and the state only vouches for the sources it
+fingerprinted.
+
+This module imports only the standard library's light parts: it runs before the rest
+of feedpub is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat as st_mode
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from .build.pipeline import BuildResult
+    from .output import Plan
+
+STATE = Path(".feedpub") / "cache" / "state.json"
+FORMAT = 1
+#: environment variables whose value can change what a build writes or says (besides
+#: every ``FEEDPUB_*`` one): the time zone database's location
+ENVIRONMENT = ("TZ", "PYTHONTZPATH")
+#: how far back a change may be dated on a file system with coarse times (FAT keeps 2 s)
+COARSE = 3_000_000_000
+#: deeper folders than this (a symbolic link loop) make the walk give up: a normal build
+MAX_DEPTH = 32
+
+
+class Doubt(Exception):
+    """Something the fast path cannot vouch for: run the normal build."""
+
+
+def is_temp(name: str) -> bool:
+    """A temp file of an atomic write (see :mod:`feedpub.writefile`), left or in flight."""
+    return name.startswith(".") and ".feedpub-" in name and name.endswith(".tmp")
+
+
+class Walk:
+    """The fingerprints of a set of files and folders, in a fixed order, as one digest.
+
+    ``newest`` is the latest ctime seen outside ``exempt`` paths (what the build wrote)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.newest = 0
+        self.fine = False  # a ctime finer than a millisecond: not a coarse file system
+
+    def _note(self, name: str, st: os.stat_result, racy: bool) -> None:
+        self.parts.append(f"{name}\0{st.st_mode:o} {st.st_size} {st.st_mtime_ns} "
+                          f"{st.st_ctime_ns} {st.st_ino}\n")
+        if racy:
+            self.newest = max(self.newest, st.st_ctime_ns)
+            self.fine = self.fine or st.st_ctime_ns % 1_000_000 != 0
+
+    def file(self, path: str, racy: bool = True) -> None:
+        self.parts.append(f"file {path}\n")
+        try:
+            found = os.stat(path)
+        except FileNotFoundError:
+            self.parts.append("missing\n")
+            return
+        except OSError as err:
+            raise Doubt(f"{path}: {err.strerror}") from None
+        self._note("", found, racy)
+
+    def names(self, path: str, skip: frozenset[str]) -> None:
+        """The names in a folder and which are folders (not their fingerprints: feedpub
+        writes there too, e.g. feedpub.lock in the show folder)."""
+        self.parts.append(f"names {path}\n")
+        try:
+            with os.scandir(path) as entries:
+                names = sorted(e.name + "/" * e.is_dir() for e in entries
+                               if e.name not in skip and not is_temp(e.name))
+        except OSError as err:
+            raise Doubt(f"{path}: {err.strerror}") from None
+        self.parts.append("\0".join(names) + "\n")
+
+    def tree(self, path: str, racy: bool = True) -> None:
+        """A folder, its files and folders below, each fingerprinted (links followed)."""
+        self.parts.append(f"tree {path}\n")
+        try:
+            top = os.stat(path)
+        except FileNotFoundError:
+            self.parts.append("missing\n")
+            return
+        except OSError as err:
+            raise Doubt(f"{path}: {err.strerror}") from None
+        self._note("", top, racy)
+        if st_mode.S_ISDIR(top.st_mode):
+            self._below(path, racy, 0)
+
+    def _below(self, path: str, racy: bool, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise Doubt(f"{path}: folders nested too deep")
+        try:
+            with os.scandir(path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+            for entry in entries:
+                try:
+                    found = entry.stat()
+                except FileNotFoundError:  # a dangling link: its own fingerprint
+                    found = entry.stat(follow_symlinks=False)
+                self._note(entry.name, found, racy)
+                if st_mode.S_ISDIR(found.st_mode):
+                    self.parts.append(">\n")
+                    self._below(entry.path, racy, depth + 1)
+                    self.parts.append("<\n")
+        except OSError as err:
+            raise Doubt(f"{path}: {err.strerror}") from None
+
+    def digest(self) -> str:
+        return hashlib.sha256("".join(self.parts).encode("utf-8", "surrogateescape")
+                              ).hexdigest()
+
+
+def package_fingerprint() -> str:
+    """feedpub's own files (code, templates, static files) and the installed packages'
+    folders, by fingerprint: editing feedpub or installing, upgrading or removing any
+    package (which adds and removes its ``*.dist-info`` folder) gives another value."""
+    walk = Walk()
+    walk.parts.append(f"{sys.version}\n{sys.executable}\n{code_fingerprint()}\n")
+    walk.parts.append("\0".join(sys.path[1:]) + "\n")  # [0] is the script's or cwd
+    for entry in sys.path[1:]:
+        if os.path.basename(entry) in ("site-packages", "dist-packages"):
+            walk.file(entry, racy=False)
+    return walk.digest()
+
+
+def code_fingerprint(package: str = os.path.dirname(os.path.abspath(__file__))) -> str:
+    """The files of the package folder ``package`` (feedpub's own by default)."""
+    walk = Walk()
+    _code(walk, package, 0)
+    return walk.digest()
+
+
+def _code(walk: Walk, path: str, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise Doubt(f"{path}: folders nested too deep")
+    try:
+        with os.scandir(path) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for entry in entries:
+            if entry.name == "__pycache__":
+                continue  # written by Python itself; the sources decide
+            found = entry.stat()
+            walk._note(entry.name, found, False)
+            if st_mode.S_ISDIR(found.st_mode):
+                _code(walk, entry.path, depth + 1)
+    except OSError as err:
+        raise Doubt(f"{path}: {err.strerror}") from None
+
+
+def identity(root: Path, output: Path, site: bool) -> dict[str, Any]:
+    """What, besides the show's files, decides the outputs of a build."""
+    env = sorted([k, v] for k, v in os.environ.items()
+                 if k.startswith("FEEDPUB_") or k in ENVIRONMENT)
+    return {"format": FORMAT, "root": str(root), "output": str(output), "site": site,
+            "env": env, "code": package_fingerprint()}
+
+
+def walk_items(items: list[list[str]]) -> Walk:
+    """Fingerprint ``items`` ([how, path, ...]) in their order."""
+    walk = Walk()
+    for item in items:
+        how, path = item[0], item[1]
+        if how == "file":
+            walk.file(path)
+        elif how == "tree":
+            walk.tree(path)
+        elif how == "names":
+            walk.names(path, frozenset(item[2:]))
+        elif how == "written-file":
+            walk.file(path, racy=False)
+        elif how == "written-tree":
+            walk.tree(path, racy=False)
+        else:
+            raise Doubt(f"unknown item {how!r}")
+    return walk
+
+
+def state_path(root: Path) -> Path:
+    return root / STATE
+
+
+def load(root: Path) -> dict[str, Any] | None:
+    try:
+        with open(state_path(root), "rb") as fh:
+            data = json.loads(fh.read())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def up_to_date(root: Path, output: Path, site: bool,
+               now: datetime | None = None) -> dict[str, Any] | None:
+    """The saved summary of the last build if writing the show to ``output`` now would
+    change nothing; None when in any doubt (then run the build)."""
+    data = load(root)
+    if data is None:
+        return None
+    try:
+        items, summary = data["items"], data["summary"]
+        until = data["until"]
+        if not (isinstance(items, list) and isinstance(summary, dict)
+                and all(isinstance(i, list) and len(i) >= 2
+                        and all(isinstance(s, str) for s in i) for i in items)
+                and (until is None or isinstance(until, int))
+                and isinstance(data["sources"], str)):
+            return None
+        moment = time_ns() if now is None else int(now.timestamp() * 1_000_000_000)
+        if until is not None and moment >= until:
+            return None  # a scheduled episode is due: it goes into the feed now
+        if data["identity"] != identity(root, output, site):
+            return None
+        if walk_items(items).digest() != data["sources"]:
+            return None
+    except (KeyError, TypeError, Doubt):
+        return None
+    return summary
+
+
+def time_ns() -> int:
+    import time
+
+    return time.time_ns()
+
+
+class Stamp:
+    """The file system's clock before a build reads its sources: the ctime of a temp file
+    (see the module's docstring).  Nothing is written in the show."""
+
+    def __init__(self, root: Path) -> None:
+        import tempfile
+
+        self.root = root
+        self.ctime: int | None
+        try:
+            with tempfile.TemporaryFile(prefix="feedpub-stamp-") as fh:
+                self.ctime = os.fstat(fh.fileno()).st_ctime_ns
+        except OSError:
+            self.ctime = None  # no temp folder: no fast path next time
+
+
+def begin(root: Path) -> Stamp:
+    return Stamp(root)
+
+
+def items_of(result: BuildResult, output: Path, done: Plan) -> list[list[str]]:
+    """What the build read or could read, then what it wrote, as walk items."""
+    from .build.media import local_audio_path
+
+    show = result.show
+    root = show.root.resolve()
+    theme = root / "theme"
+    trees = [str((root / show.episodes_dir).resolve()),
+             *([str(theme.resolve())] if theme.is_dir() else []),
+             *([str(show.media_dir.resolve())] if show.media_dir else [])]
+    skip = [".feedpub"]
+    if output.is_relative_to(root) and output != root:
+        skip.append(output.relative_to(root).parts[0])
+    items: list[list[str]] = [["names", str(root), *skip],
+                              ["file", str(root / "podcast.toml")]]
+    items += [["tree", t] for t in trees]
+    # files named outside those folders: the artwork, audio, what an output is copied from
+    # (not the cache's blobs: made by feedpub, checked against their hash when read)
+    within = tuple(t + os.sep for t in [*trees, str(root / ".feedpub")])
+    named = [*([root / show.artwork] if not show.artwork_is_url else []),
+             *(local_audio_path(show, b.episode) for b in [*result.episodes, *result.scheduled]),
+             *(out.source for out in result.outputs)]
+    extra: set[str] = set()
+    for path in named:
+        if path is not None and not str(path).startswith(within):
+            real = str(path.resolve())
+            if not real.startswith(within):
+                extra.add(real)
+    for file in sorted(extra):
+        # the file, and its folder's names (alternate encodings are found beside it)
+        items += [["file", file], ["names", os.path.dirname(file)]]
+    lock = str(result.lock.path)
+    items.append(["written-file" if result.lock.path in done.write else "file", lock])
+    items.append(["written-tree", str(output)])
+    return items
+
+
+def record(stamp: Stamp, result: BuildResult, output: Path, site: bool, done: Plan) -> bool:
+    """Save the state of a build just written to ``output``, with the summary and the
+    messages a no-change rebuild prints again.  False when not saved: a source changed
+    while the build ran, or the show folder is read-only."""
+    from .build.pipeline import when
+
+    path = state_path(stamp.root)
+    if stamp.ctime is None:
+        return False
+    try:
+        items = items_of(result, output, done)
+        walk = walk_items(items)
+    except Doubt:
+        return False
+    # A file system that keeps coarse times (FAT: 2 s, some 1 s) may date a change made
+    # after the stamp before it: there, anything from the last seconds is in doubt.
+    since = stamp.ctime if walk.fine else stamp.ctime - COARSE
+    if walk.newest >= since:
+        return False  # changed while the build read it: the next build looks again
+    until = None
+    if result.scheduled:
+        until = int(min(b.episode.pub_date for b in result.scheduled).timestamp()
+                    * 1_000_000_000)
+    show = result.show
+    summary = {"feed": str(output / result.outputs[-1].path),
+               "episodes": len(result.episodes), "scheduled": len(result.scheduled),
+               "progress": [f"scheduled: {b.slug} on {when(show, b)}, left out of the feed "
+                            "until then" for b in result.scheduled],
+               "warnings": [f"{w.severity}: {w}" for w in result.warnings]}
+    data = {"identity": identity(stamp.root, output, site), "items": items,
+            "sources": walk.digest(), "until": until, "summary": summary}
+    from .writefile import write_atomic
+
+    try:
+        write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        return False
+    return True
