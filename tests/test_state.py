@@ -104,7 +104,8 @@ def test_a_rebuild_with_nothing_changed_writes_nothing_and_loads_no_builder(show
     lock = (show / "feedpub.lock").stat().st_mtime_ns
     settle(show)
     proc = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
-    assert proc.stdout == (f"{public / 'feed.xml'}: 3 episodes, 0 files written, 0 removed\n"
+    assert proc.stdout == (f"{public / 'feed.xml'}: 3 episodes, 0 rebuilt, 3 reused, 0 probed, "
+                           "0 files written, 0 removed\n"
                            "[]\n"), proc.stderr
     assert mtimes(public) == before
     assert (show / "feedpub.lock").stat().st_mtime_ns == lock
@@ -119,8 +120,8 @@ def test_the_fast_path_repeats_the_warnings_and_the_summary(make_show) -> None:
     first = CliRunner().invoke(cli, ["-C", str(make_show.root), "build", "--no-site"])
     assert first.exit_code == 0, first.stderr
     again = CliRunner().invoke(cli, ["-C", str(make_show.root), "build", "--no-site"])
-    assert again.stdout.endswith("1 episodes (1 scheduled for later), 0 files written, "
-                                 "0 removed\n")
+    assert again.stdout.endswith("1 episodes (1 scheduled for later), 0 rebuilt, 2 reused, "
+                                 "0 probed, 0 files written, 0 removed\n")
     assert "feedpub: warning:" in first.stderr
     assert [line for line in again.stderr.splitlines() if "audio" not in line] == \
         [line for line in first.stderr.splitlines() if "audio" not in line]
