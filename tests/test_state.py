@@ -120,7 +120,7 @@ def test_the_fast_path_repeats_the_warnings_and_the_summary(make_show) -> None:
     first = CliRunner().invoke(cli, ["-C", str(make_show.root), "build", "--no-site"])
     assert first.exit_code == 0, first.stderr
     again = CliRunner().invoke(cli, ["-C", str(make_show.root), "build", "--no-site"])
-    assert again.stdout.endswith("1 episodes (1 scheduled for later), 0 rebuilt, 2 reused, "
+    assert again.stdout.endswith("1 episode (1 scheduled for later), 0 rebuilt, 2 reused, "
                                  "0 probed, 0 files written, 0 removed\n")
     assert "feedpub: warning:" in first.stderr
     assert [line for line in again.stderr.splitlines() if "audio" not in line] == \
@@ -356,7 +356,7 @@ def test_a_manifest_entry_that_lies_is_caught_by_the_fingerprint(show: Path) -> 
     path.write_bytes(path.read_bytes().replace(b"Bonjour", b"Bonsoir"))  # same size
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     (public / MANIFEST).write_text(json.dumps(manifest))  # the old entry kept
-    assert "1 files written" in feedpub(show, "--no-site")
+    assert "1 file written" in feedpub(show, "--no-site")
     assert b"Bonjour" in path.read_bytes()
 
 

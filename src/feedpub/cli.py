@@ -131,11 +131,9 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
             if check:
                 click.echo("feed is up to date")
             else:
-                scheduled = (f" ({saved['scheduled']} scheduled for later)"
-                             if saved["scheduled"] else "")
-                click.echo(f"{saved['feed']}: {saved['episodes']} episodes{scheduled}, "
-                           f"0 rebuilt, {saved['episodes'] + saved['scheduled']} reused, "
-                           "0 probed, 0 files written, 0 removed")
+                episodes, scheduled = saved["episodes"], saved["scheduled"]
+                click.echo(build_summary(saved["feed"], episodes, scheduled, 0,
+                                         episodes + scheduled, 0, 0, 0))
             return
     from .build import build as run_build
     from .build import plan_outputs, write_outputs
@@ -174,12 +172,19 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
         progress.end()
     if stamp is not None:
         state.record(stamp, result, output, not no_site, done)
-    scheduled = f" ({len(result.scheduled)} scheduled for later)" if result.scheduled else ""
     stats = result.stats
-    click.echo(f"{output / result.outputs[-1].path}: {counted(len(result.episodes), 'episode')}"
-               f"{scheduled}, {stats.rebuilt} rebuilt, {stats.reused} reused, "
-               f"{stats.probed} probed, {counted(len(done.write), 'file')} written, "
-               f"{len(done.remove)} removed")
+    click.echo(build_summary(output / result.outputs[-1].path, len(result.episodes),
+                             len(result.scheduled), stats.rebuilt, stats.reused, stats.probed,
+                             len(done.write), len(done.remove)))
+
+
+def build_summary(feed: Path | str, episodes: int, scheduled: int, rebuilt: int, reused: int,
+                  probed: int, written: int, removed: int) -> str:
+    """The last line of ``feedpub build`` (also when it answers from the saved state)."""
+    later = f" ({scheduled} scheduled for later)" if scheduled else ""
+    return (f"{feed}: {counted(episodes, 'episode')}{later}, {rebuilt} rebuilt, "
+            f"{reused} reused, {probed} probed, {counted(written, 'file')} written, "
+            f"{removed} removed")
 
 
 class BuildProgress(Progress):
