@@ -92,12 +92,26 @@ def test_the_boundary_maps_each_kind_of_failure_to_its_exit_code() -> None:
                             "run with --traceback and report it\n")
     traced = runner.invoke(group, ["--traceback", "crash"])
     assert isinstance(traced.exception, KeyError)  # the traceback is not swallowed
+    after = runner.invoke(group, ["crash", "--traceback"])  # after the subcommand too
+    assert isinstance(after.exception, KeyError)
     usage = runner.invoke(group, ["usage"])
     assert (usage.exit_code, usage.output) == (
         2, "feedpub: error: --thing: bad\n  hint: say it right\n")
     stopped = runner.invoke(group, ["interrupted"])
     assert (stopped.exit_code, stopped.output) == (130, "feedpub: interrupted\n")
     assert runner.invoke(group, ["nope"]).exit_code == 2  # click's own usage errors
+
+
+def test_traceback_is_accepted_after_the_command_of_the_real_cli(tmp_path: Path) -> None:
+    from feedpub.cli import cli
+
+    runner = CliRunner()
+    for args in (["--traceback", "build", "--help"], ["build", "--traceback", "--help"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0 and "Usage:" in result.output, (args, result.output)
+    # after "--" it is an argument, not the option: validate looks for a feed of that name
+    moved = runner.invoke(cli, ["-C", str(tmp_path), "validate", "--", "--traceback"])
+    assert moved.exit_code == 2 and "--traceback" in moved.output
 
 
 def test_counts_in_messages_agree_with_their_noun() -> None:

@@ -37,6 +37,15 @@ def fail(err: FeedpubError) -> NoReturn:
 class Boundary(click.Group):
     """The one place where errors become messages and exit codes."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """``--traceback`` is the group's, but is accepted after the subcommand too
+        (``feedpub build --traceback``): it is moved before it (not past a ``--``)."""
+        end = args.index("--") if "--" in args else len(args)
+        if "--traceback" in args[1:end] and any(p.name == "traceback" for p in self.params):
+            args = ["--traceback"] + [a for i, a in enumerate(args)
+                                      if i >= end or a != "--traceback"]
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
