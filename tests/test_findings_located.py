@@ -31,3 +31,25 @@ def test_channel_findings_follow_their_keys(make_show) -> None:
     assert any(w.startswith("podcast.toml:1: [html-in-text]") for w in found), found
     assert any(w.startswith(f"podcast.toml:{tip}: ") and "funding" in w for w in found), found
     assert not any(w.startswith("public/feed.xml") for w in found), found
+
+
+def test_validate_sources_reports_at_the_show_files(make_show) -> None:
+    """The pre-commit hook's run (a build in memory) names podcast.toml and episode.toml."""
+    from click.testing import CliRunner
+
+    from feedpub.cli import cli
+
+    make_show.edit_show('artwork = "https://media.example.org/cover.jpg"',
+                        'artwork = "http://media.example.org/cover.jpg"')
+    make_show.episode("ep", audio="ep.flac")  # Apple lists only MP3 and AAC for audio
+    run = CliRunner().invoke(cli, ["-C", str(make_show.root), "validate", "--offline",
+                                   "--sources"])
+    lines = run.output.splitlines()
+    assert run.exit_code == 0, run.output
+    assert any(line.startswith("podcast.toml:6: warning [https]") for line in lines), lines
+    assert any(line.startswith("episodes/ep/episode.toml:3: warning [enclosure-type]")
+               for line in lines), lines
+    assert lines[-1] == "feed.xml (built in memory): 0 errors, 2 warnings", lines
+    github = CliRunner().invoke(cli, ["-C", str(make_show.root), "validate", "--offline",
+                                      "--sources", "--format", "github"])
+    assert "::warning file=podcast.toml,line=6,title=https::" in github.output, github.output

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -19,6 +19,9 @@ from . import __version__
 from .errors import ExitCode, Failed, FeedpubError, Problem, Terminated, UsageError
 from .progress import Progress
 from .wording import counted
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 INTERNAL = "this is a bug, run with --traceback and report it"
@@ -573,7 +576,11 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
         assert feed is not None
         report = run(feed, options)
     else:
-        report = run_data(build_in_memory(build_root), "feed.xml (built in memory)", options)
+        from .build.locate import locate_report
+
+        result = build_in_memory(build_root)
+        report = locate_report(run_data(result.feed, "feed.xml (built in memory)", options),
+                               result.feed, result.episodes, build_root)
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     click.echo(render(report, fmt, color=color))
     if report.failed(strict):
@@ -606,7 +613,7 @@ def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str, strict:
 
     root = show_root(ctx)
     try:
-        new_data: bytes | None = build_in_memory(root) if new is None else \
+        new_data: bytes | None = build_in_memory(root).feed if new is None else \
             read_feed(new, timeout=timeout)
         new_source = "the show as built now" if new is None else new
         if old is None:
@@ -841,11 +848,11 @@ class PublishProgress:
         self._clear()
 
 
-def build_in_memory(root: Path) -> bytes:
-    """The feed a build of the show would write (the build refuses a feed with errors)."""
+def build_in_memory(root: Path) -> BuildResult:
+    """The build of the show, its feed in memory (the build refuses a feed with errors)."""
     from .build import build as run_build
 
-    return run_build(root, site=False).feed  # only the feed is checked: no pages needed
+    return run_build(root, site=False)  # only the feed is checked: no pages needed
 
 
 def main() -> None:

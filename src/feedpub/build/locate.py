@@ -22,6 +22,7 @@ from ..feed import ordered
 from ..model import BuiltEpisode
 from ..spec import NAMESPACES
 from ..tomlsrc import load
+from ..validate.findings import Finding, Report
 
 PREFIXES = {uri: prefix for prefix, uri in NAMESPACES.items()}
 PREFIXES["http://purl.org/rss/1.0/modules/content/"] = "content"
@@ -152,3 +153,15 @@ def locate(findings: Sequence[Diagnostic], feed: bytes, episodes: list[BuiltEpis
             place = sources.place(f.line)
         located.append(f.at(*place) if place else f.at(feed_path, f.line))
     return located
+
+
+def locate_report(report: Report, feed: bytes, episodes: list[BuiltEpisode],
+                  root: Path) -> Report:
+    """A validate report on a feed built in memory (``validate --sources``, the pre-commit
+    hook), each finding moved to the source file and line it comes from, relative to
+    ``root``; what no source has stays at the in-memory feed's line."""
+    moved = locate(report.findings, feed, episodes, report.source, root / "podcast.toml")
+    return Report(report.source, [
+        Finding(f.severity, f.rule or "", f.message, d.line, f.hint,
+                str(d.relative_to(root).path), f.url)
+        for f, d in zip(report.findings, moved, strict=True)])

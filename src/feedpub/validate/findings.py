@@ -189,8 +189,10 @@ class Report:
         return self.errors > 0 or (strict and self.warnings > 0)
 
     def sorted(self) -> list[Finding]:
-        """Findings in file order (network ones, without a line, last)."""
-        return sorted(self.findings, key=lambda f: (f.line is None, f.line or 0))
+        """Findings in file order (network ones, without a line, last); those moved to
+        other files (a build's sources) after the report's own, file by file."""
+        return sorted(self.findings, key=lambda f: (
+            f.source != self.source, f.source or "", f.line is None, f.line or 0))
 
 
 class Collector(list[Finding]):
