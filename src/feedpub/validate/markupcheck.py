@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: elements of HTML (current and obsolete); anything else in a description is not HTML
 HTML_TAGS = frozenset("""
@@ -39,6 +40,8 @@ _LT = re.compile(r"<(?!/?[A-Za-z]|!--|!\[CDATA\[|!DOCTYPE)", re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)\s*>")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_STYLE_CODE = re.compile(r"expression|url\s*\(|javascript:", re.IGNORECASE)
+_CODE_URL = re.compile(r"(?:java|vb)script:|data:text/html", re.IGNORECASE)
 _URL_ATTRS = frozenset(("href", "src", "poster", "cite", "action", "background", "srcset"))
 
 
@@ -61,8 +64,11 @@ def _attrs(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
+@lru_cache(maxsize=256)
 def check_html(text: str) -> HtmlFacts:
-    """Scan an HTML fragment (a description or content:encoded)."""
+    """Scan an HTML fragment (a description or content:encoded).
+
+    Memoised: an item's description and content:encoded are usually the same HTML."""
     if "<" not in text:
         return HtmlFacts(None, None, None, ())
     not_html = unsafe = relative = None
@@ -82,14 +88,12 @@ def check_html(text: str) -> HtmlFacts:
         for attr, value in _attrs(rest):
             if attr.startswith("on"):
                 unsafe = unsafe or f"the {attr} attribute of <{name}>"
-            elif attr == "style" and value and re.search(r"expression|url\s*\(|javascript:",
-                                                          value, re.IGNORECASE):
+            elif attr == "style" and value and _STYLE_CODE.search(value):
                 unsafe = unsafe or f"the style attribute of <{name}>"
             if attr not in _URL_ATTRS or value is None:
                 continue
             url = value.strip()
-            if re.match(r"(?:java|vb)script:|data:text/html", url.replace("\t", ""),
-                        re.IGNORECASE):
+            if _CODE_URL.match(url.replace("\t", "")):
                 unsafe = unsafe or f"a {url.split(':', 1)[0]}: URL in <{name} {attr}>"
             elif _SCHEME.match(url):
                 links.append(url)

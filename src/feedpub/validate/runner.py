@@ -10,17 +10,19 @@ import codecs
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from .compare import compare_feeds
 from .engine import analyse, analyse_file
 from .findings import Collector, Finding, Report
-from .netchecks import check_feed_urls
-from .network import NetOptions, Where, base_type, fetch, follow
 from .rules_rss import self_url
 from .view import Node
 from .xmlsafe import DEFAULT_MAX_SIZE, declared_encoding
+
+if TYPE_CHECKING:  # the network modules (requests, urllib3) load only when a run uses them:
+    from .network import NetOptions  # an offline check of a file starts faster
 
 XML_TYPES = ("application/rss+xml", "application/xml", "text/xml", "application/atom+xml",
              "application/x-rss+xml")
@@ -43,6 +45,8 @@ class RunOptions:
 
 def _fetch_feed(feed: str, net: NetOptions, out: Collector) -> tuple[bytes | None, str]:
     """The feed's bytes from its URL, and the URL it was finally fetched from."""
+    from .network import fetch
+
     got = fetch(feed, out, net)
     if got.data is None:
         return None, got.final_url
@@ -51,6 +55,8 @@ def _fetch_feed(feed: str, net: NetOptions, out: Collector) -> tuple[bytes | Non
 
 
 def _check_feed_type(content_type: str, data: bytes, out: Collector) -> None:
+    from .network import base_type
+
     served = base_type(content_type)
     if served in ("text/html", "application/xhtml+xml"):
         out.error("content-type", f"the feed is served as {served}",
@@ -95,8 +101,13 @@ def _without_ignored(report: Report, opts: RunOptions) -> Report:
     return report
 
 
+def _net(opts: RunOptions) -> NetOptions:
+    from .network import NetOptions
+
+    return NetOptions(timeout=opts.timeout, workers=opts.workers, max_feed=opts.max_size)
+
+
 def _run(feed: str, data: bytes | None, opts: RunOptions) -> Report:
-    net = NetOptions(timeout=opts.timeout, workers=opts.workers, max_feed=opts.max_size)
     source = feed
     out = Collector(source)
     final_url = ""
@@ -104,7 +115,7 @@ def _run(feed: str, data: bytes | None, opts: RunOptions) -> Report:
     if data is not None:
         found, root = analyse(data, source=source, now=opts.now, max_size=opts.max_size)
     elif is_url(feed):
-        data, final_url = _fetch_feed(feed, net, out)
+        data, final_url = _fetch_feed(feed, _net(opts), out)
         findings += out
         if data is None:
             return Report(source, findings)
@@ -118,11 +129,13 @@ def _run(feed: str, data: bytes | None, opts: RunOptions) -> Report:
     if final_url:
         findings += _self_link(root, feed, final_url, source)
     if not opts.offline:
+        from .netchecks import check_feed_urls
+
         if final_url:
-            findings += _feed_head(feed, net, source)
-        findings += check_feed_urls(root, net, source)
+            findings += _feed_head(feed, _net(opts), source)
+        findings += check_feed_urls(root, _net(opts), source)
     if opts.against:
-        findings += _against(root, opts, net, source)
+        findings += _against(root, opts, _net(opts), source)
     return Report(source, findings)
 
 
@@ -139,6 +152,8 @@ def _self_link(root: etree._Element, feed: str, final_url: str, source: str) -> 
 
 def _feed_head(url: str, net: NetOptions, source: str) -> list[Finding]:
     """Apple asks every host, the feed's included, to answer HEAD."""
+    from .network import Where, follow
+
     out = Collector(source)
     hops = follow("HEAD", Where(out, url, None, "feed"), net, report_http=False)
     if hops is not None:
@@ -151,6 +166,8 @@ def _feed_head(url: str, net: NetOptions, source: str) -> list[Finding]:
 
 def _against(root: etree._Element, opts: RunOptions, net: NetOptions,
              source: str) -> list[Finding]:
+    from .network import fetch
+
     out = Collector(source)
     if is_url(opts.against or ""):
         got = fetch(opts.against or "", out, net, what="published feed")
