@@ -12,8 +12,10 @@ Each path maps to ``status``, ``content_type``, ``headers``, ``location`` (a
 redirect), ``head_status``, ``ranges`` (``real``, ``ignore``, ``fake``, ``whole``),
 ``gzip``, ``delay`` (seconds) and one body: ``text`` (with ``encoding``, UTF-8 by
 default), ``bytes`` (that many bytes, the same on every run) or ``image``
-(``size``, ``mode``, ``format``, ``noise``: a real image made with Pillow).  Such a
-case may set ``timeout`` (seconds, per connection and read; 2 by default).
+(``size``, ``mode``, ``format``, ``noise``: a real image made with Pillow) or
+``feed`` (true: the case's own feed).  Such a case may set ``timeout`` (seconds, per
+connection and read; 2 by default) and ``fetch`` (a served path: the feed is
+validated by its URL, as ``feedpub validate http://…`` does, fetch checks included).
 
 The feeds were written for this suite from the RSS 2.0 specification, Apple's
 podcast requirements, the Podcasting 2.0 namespace and the W3C Feed Validation
@@ -41,6 +43,7 @@ from feedpub.validate.engine import analyse
 from feedpub.validate.hosts import ALLOW_TEST_HOSTS
 from feedpub.validate.netchecks import check_feed_urls
 from feedpub.validate.network import NetOptions
+from feedpub.validate.runner import RunOptions, run
 from validate_httpserver import Resource, image_bytes, running
 
 CORPUS = Path(__file__).parent / "data" / "feeds"
@@ -88,8 +91,9 @@ def _body(spec: dict[str, Any], seed: str) -> bytes:
 
 
 @contextmanager
-def serving(served: dict[str, dict[str, Any]]) -> Iterator[int]:
-    """A real HTTP server on 127.0.0.1 answering as a case's ``served`` table says."""
+def serving(served: dict[str, dict[str, Any]], feed: bytes) -> Iterator[int]:
+    """A real HTTP server on 127.0.0.1 answering as a case's ``served`` table says
+    (``"feed": true`` serves the case's own feed)."""
     with running() as server:
         assert server.httpd is not None
         port = server.httpd.server_address[1]
@@ -98,8 +102,13 @@ def serving(served: dict[str, dict[str, Any]]) -> Iterator[int]:
             options = {k: spec[k] for k in fields if k in spec}
             if "location" in spec:
                 options["location"] = spec["location"].replace("{port}", str(port))
-            server.add(path, Resource(body=_body(spec, path), **options))
+            body = with_port(feed, port) if spec.get("feed") else _body(spec, path)
+            server.add(path, Resource(body=body, **options))
         yield port
+
+
+def with_port(data: bytes, port: int) -> bytes:
+    return data.replace(b"{port}", str(port).encode())
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
@@ -110,14 +119,18 @@ def test_case(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     else:  # the corpus uses real-looking hosts
         monkeypatch.delenv(ALLOW_TEST_HOSTS, raising=False)
     options = {k: doc[k] for k in ("max_size", "size_warning") if k in doc}
-    with serving(doc["served"]) if "served" in doc else nullcontext() as port:
-        data = path.read_bytes()
-        found, root = analyse(data.replace(b"{port}", str(port).encode()) if port else data,
-                              source=path.name, now=NOW, **options)
-        if port:
+    data = path.read_bytes()
+    timeout = float(doc.get("timeout", 2.0))
+    with serving(doc["served"], data) if "served" in doc else nullcontext() as port:
+        if "fetch" in doc:  # the feed itself is fetched from the server, as `validate URL`
+            found = run(f"http://127.0.0.1:{port}{doc['fetch']}",
+                        RunOptions(now=NOW, timeout=timeout, workers=4)).findings
+        else:
+            found, root = analyse(with_port(data, port) if port else data,
+                                  source=path.name, now=NOW, **options)
+        if port and "fetch" not in doc:
             assert root is not None
-            net = NetOptions(timeout=float(doc.get("timeout", 2.0)), workers=4)
-            found += check_feed_urls(root, net, path.name)
+            found += check_feed_urls(root, NetOptions(timeout=timeout, workers=4), path.name)
     if "against" in doc:
         assert root is not None
         found += compare_feeds(root, (CORPUS / doc["against"]).read_bytes(),
