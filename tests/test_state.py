@@ -244,6 +244,10 @@ def test_a_scheduled_episode_falls_due(show: Path, make_show, tmp_path: Path) ->
     assert len(build(show, now=due, site=False).episodes) == 4
 
 
+def edit_state(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    path.write_text(json.dumps(change(json.loads(path.read_text()))))
+
+
 @pytest.mark.parametrize("damage", [
     lambda path: path.write_text("{not json"),
     lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
@@ -253,8 +257,9 @@ def test_a_scheduled_episode_falls_due(show: Path, make_show, tmp_path: Path) ->
                                              "items": [["tree"]]})),
     lambda path: path.write_text(json.dumps({**json.loads(path.read_text()),
                                              "items": [["glob", "/"]]})),
-    lambda path: path.write_text(json.dumps({**json.loads(path.read_text()),
-                                             "sources": "0" * 64})),
+    lambda path: edit_state(path, lambda d: {**d, "sources": ["0" * 64] * len(d["sources"])}),
+    lambda path: edit_state(path, lambda d: {**d, "sources": d["sources"][:-1]}),
+    lambda path: edit_state(path, lambda d: {**d, "identity": {**d["identity"], "code": "x"}}),
     lambda path: path.unlink(),
 ])
 def test_a_damaged_truncated_or_missing_state_means_a_normal_build(show: Path, damage
@@ -416,3 +421,16 @@ def test_the_artwork_and_audio_kept_outside_the_episodes_are_watched(make_show,
     assert files(root / "public") != clean(root, tmp_path, "-q", "--no-site")
     feedpub(root, "-q", "--no-site")
     assert files(root / "public") == clean(root, tmp_path, "-q", "--no-site")
+
+
+def test_installing_or_removing_a_package_is_another_identity(show: Path, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    packages = tmp_path / "lib" / "site-packages"
+    packages.mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(packages)])
+    public = (show / "public").resolve()
+    settle(packages)
+    before = state.identity(show, public, False)
+    assert state.identity(show, public, False) == before
+    (packages / "nh3-9.9.dist-info").mkdir()  # what an upgrade of nh3 leaves behind
+    assert state.identity(show, public, False) != before

@@ -186,24 +186,34 @@ def identity(root: Path, output: Path, site: bool) -> dict[str, Any]:
             "env": env, "code": package_fingerprint()}
 
 
-def walk_items(items: list[list[str]]) -> Walk:
-    """Fingerprint ``items`` ([how, path, ...]) in their order."""
-    walk = Walk()
+def walk_item(walk: Walk, item: list[str]) -> None:
+    """Fingerprint one item ([how, path, ...]) into ``walk``."""
+    how, path = item[0], item[1]
+    if how == "file":
+        walk.file(path)
+    elif how == "tree":
+        walk.tree(path)
+    elif how == "names":
+        walk.names(path, frozenset(item[2:]))
+    elif how == "written-file":
+        walk.file(path, racy=False)
+    elif how == "written-tree":
+        walk.tree(path, racy=False)
+    else:
+        raise Doubt(f"unknown item {how!r}")
+
+
+def item_digests(items: list[list[str]], walk: Walk | None = None) -> list[str]:
+    """One digest per item (``walk`` collects the newest ctime of all)."""
+    digests = []
     for item in items:
-        how, path = item[0], item[1]
-        if how == "file":
-            walk.file(path)
-        elif how == "tree":
-            walk.tree(path)
-        elif how == "names":
-            walk.names(path, frozenset(item[2:]))
-        elif how == "written-file":
-            walk.file(path, racy=False)
-        elif how == "written-tree":
-            walk.tree(path, racy=False)
-        else:
-            raise Doubt(f"unknown item {how!r}")
-    return walk
+        one = Walk()
+        walk_item(one, item)
+        digests.append(one.digest())
+        if walk is not None:
+            walk.newest = max(walk.newest, one.newest)
+            walk.fine = walk.fine or one.fine
+    return digests
 
 
 def state_path(root: Path) -> Path:
@@ -233,15 +243,19 @@ def up_to_date(root: Path, output: Path, site: bool,
                 and all(isinstance(i, list) and len(i) >= 2
                         and all(isinstance(s, str) for s in i) for i in items)
                 and (until is None or isinstance(until, int))
-                and isinstance(data["sources"], str)):
+                and isinstance(data["sources"], list) and len(data["sources"]) == len(items)):
             return None
         moment = time_ns() if now is None else int(now.timestamp() * 1_000_000_000)
         if until is not None and moment >= until:
             return None  # a scheduled episode is due: it goes into the feed now
         if data["identity"] != identity(root, output, site):
             return None
-        if walk_items(items).digest() != data["sources"]:
-            return None
+        for item, digest in zip(items, data["sources"], strict=True):
+            # cheapest first (podcast.toml, the lock): a change ends the walk there
+            one = Walk()
+            walk_item(one, item)
+            if one.digest() != digest:
+                return None
     except (KeyError, TypeError, Doubt):
         return None
     return summary
@@ -286,9 +300,11 @@ def items_of(result: BuildResult, output: Path, done: Plan) -> list[list[str]]:
     skip = [".feedpub"]
     if output.is_relative_to(root) and output != root:
         skip.append(output.relative_to(root).parts[0])
-    items: list[list[str]] = [["names", str(root), *skip],
-                              ["file", str(root / "podcast.toml")]]
-    items += [["tree", t] for t in trees]
+    lock = str(result.lock.path)
+    items: list[list[str]] = [
+        ["file", str(root / "podcast.toml")],
+        ["written-file" if result.lock.path in done.write else "file", lock],
+        ["names", str(root), *skip]]
     # files named outside those folders: the artwork, audio, what an output is copied from
     # (not the cache's blobs: made by feedpub, checked against their hash when read)
     within = tuple(t + os.sep for t in [*trees, str(root / ".feedpub")])
@@ -304,8 +320,7 @@ def items_of(result: BuildResult, output: Path, done: Plan) -> list[list[str]]:
     for file in sorted(extra):
         # the file, and its folder's names (alternate encodings are found beside it)
         items += [["file", file], ["names", os.path.dirname(file)]]
-    lock = str(result.lock.path)
-    items.append(["written-file" if result.lock.path in done.write else "file", lock])
+    items += [["tree", t] for t in trees]
     items.append(["written-tree", str(output)])
     return items
 
@@ -321,7 +336,8 @@ def record(stamp: Stamp, result: BuildResult, output: Path, site: bool, done: Pl
         return False
     try:
         items = items_of(result, output, done)
-        walk = walk_items(items)
+        walk = Walk()
+        digests = item_digests(items, walk)
     except Doubt:
         return False
     # A file system that keeps coarse times (FAT: 2 s, some 1 s) may date a change made
@@ -340,7 +356,7 @@ def record(stamp: Stamp, result: BuildResult, output: Path, site: bool, done: Pl
                             "until then" for b in result.scheduled],
                "warnings": [f"{w.severity}: {w}" for w in result.warnings]}
     data = {"identity": identity(stamp.root, output, site), "items": items,
-            "sources": walk.digest(), "until": until, "summary": summary}
+            "sources": digests, "until": until, "summary": summary}
     from .writefile import write_atomic
 
     try:
