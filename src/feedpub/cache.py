@@ -284,14 +284,14 @@ class Cache:
 
     def _save_records(self) -> bool:
         """Write each kind this build used, keeping only the keys it used; True if some
-        entries were dropped (their blobs may be unused now)."""
+        entries were dropped or changed (the blobs they named may be unused now)."""
         dropped = False
         for kind, records in self._records.items():
             used = self._used_records[kind]
             kept = {k: v for k, v in records.items() if k in used}
             if len(kept) == len(records) and kind not in self._dirty_records:
                 continue
-            dropped = dropped or len(kept) < len(records)
+            dropped = True
             body = json.dumps({"identity": self.identity, "records": kept},
                               ensure_ascii=False, separators=(",", ":"))
             quick_write(self.path.parent / f"records-{kind}.json", body.encode("utf-8"))

@@ -154,7 +154,7 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
     progress = BuildProgress(enabled=not quiet)
     try:
         result = run_build(root, update_lock=update_lock, progress=progress,
-                           site=not no_site, measure=measure)
+                           site=not no_site, measure=measure, check_all=check)
     finally:
         progress.end()
     for line in result.measured:

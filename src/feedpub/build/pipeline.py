@@ -21,14 +21,13 @@ from ..config import load_show
 from ..dates import zone
 from ..episodes import episode_folders, load_episodes
 from ..errors import Diagnostic, FeedpubError, Problem
-from ..feed import render_feed
+from ..feed import assemble, validate_feed
 from ..markup import markdown_to_html
 from ..model import BuiltEpisode, Output, Show
 from ..output import LocalDirectory, Plan, apply, check_output_folder, plan, remove_stale_temp_files
 from ..progress import BuildStats, Progress, as_progress
 from ..site import build_site
 from ..spec import FEED_MIME
-from ..validate import validate_bytes
 from .checks import check_enclosures, check_identities, check_show_guid
 from .locate import locate
 from .lock import Entry, Lock, load_lock
@@ -70,8 +69,12 @@ quiet = Progress()
 
 def build(root: Path, *, update_lock: bool = False,
           progress: Progress | Callable[[str], None] = quiet,
-          now: datetime | None = None, site: bool = True, measure: bool = False) -> BuildResult:
+          now: datetime | None = None, site: bool = True, measure: bool = False,
+          check_all: bool = False) -> BuildResult:
     """Run every stage in memory; raise BuildError with all problems found.
+
+    The feed is validated in parts, items unchanged since the last build keeping their
+    results; ``check_all`` (``build --check``) runs every rule on the whole feed.
 
     An episode dated after ``now`` (default: the clock) is checked like any other and
     recorded in the lock (so a CI checkout without its audio publishes it when due),
@@ -119,11 +122,12 @@ def build(root: Path, *, update_lock: bool = False,
     layout = show.layout
     artwork_url = artwork.url if artwork else show.artwork
     progress.stage("rendering the feed")
-    feed = render_feed(show, due, artwork_url)
+    assembled = assemble(show, due, artwork_url, cache)
+    feed = assembled.data
     # The feed rules, each finding reported at the file it came from (an item's at
     # its episode's files; the channel's at the feed, which is not written on error).
     progress.stage("checking the feed")
-    findings = validate_bytes(feed, source=layout.feed())
+    findings = validate_feed(assembled, cache, source=layout.feed(), full=check_all)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise BuildError([p.relative_to(root) for p in
@@ -140,8 +144,8 @@ def build(root: Path, *, update_lock: bool = False,
                *sorted((o for b in due for o in b.companions), key=lambda o: o.path),
                *(build_site(root, show, due, artwork_url, loudness_plots(root, lock, due),
                             cache=cache) if site else []),
-               Output.of_bytes("feed", layout.feed(), show.feed_url, FEED_MIME,
-                               feed, "feed")]
+               Output("feed", layout.feed(), show.feed_url, FEED_MIME, len(feed),
+                      assembled.sha256, "feed", content=feed)]
     new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio, b.measured.alternates,
                                               kept_analysis(lock, b),
                                               declared=b.measured.provenance == "declared")

@@ -303,7 +303,7 @@ def check_item(item: Node, ctx: Context) -> None:
     if ctx.serial and I_EPISODE not in kids and episode_type == "full":
         # Apple numbers the full episodes of a serial show; trailers and bonus
         # episodes may be unnumbered (they are listed with the season they belong to)
-        ctx.items_without_number.append(item.el)
+        ctx.items_without_number.append(item.line)
     if etype is not None and episode_type not in EPISODE_TYPES:
         out.error("itunes-episode-type", f"itunes:episodeType {q(etype[0].text)} must be full, "
                   "trailer or bonus", etype[0])
@@ -344,5 +344,5 @@ def finish(ctx: Context) -> None:
     missing = ctx.items_without_number
     if missing:
         ctx.out.error("itunes-type", f"the show is serial but {len(missing)} item(s) have no "
-                      "<itunes:episode>", missing[0],
-                      "serial shows are listed oldest first by episode number")
+                      "<itunes:episode>", hint="serial shows are listed oldest first by "
+                      "episode number", line=missing[0])

@@ -306,7 +306,7 @@ def check_item(item: Node, ctx: Context) -> None:
                   "every episode needs a title; Apple and Spotify reject untitled episodes")
     else:
         line = item.el.sourceline
-        first = ctx.titles.setdefault(title, line)
+        first = ctx.first_line("title", title, line)
         if first != line:
             out.warn("duplicate-title", f"title {title!r} is also used by the item on line "
                      f"{first}", title_el, "listeners cannot tell the episodes apart")
@@ -373,7 +373,7 @@ def _check_guid(item: Node, ctx: Context) -> None:
         out.error("guid-missing", "item <guid> is empty", el)
         return
     line = el.sourceline
-    first = ctx.guids.setdefault(guid, line)
+    first = ctx.first_line("guid", guid, line)
     if first != line:
         out.error("guid-duplicate", f"guid {guid!r} is also used on line {first}", el,
                   "apps treat both items as one episode; give each its own guid")
@@ -436,7 +436,7 @@ def _check_enclosure_url(el: Element, url: str, ctx: Context) -> bool:
                  "serve media over https")
     check_url(el, url, ctx, "enclosure url", ascii_check=False)
     line = el.sourceline
-    first = ctx.enclosures.setdefault(url, line)
+    first = ctx.first_line("enclosure", url, line)
     if first != line:
         out.error("enclosure-duplicate", f"enclosure url is also used on line {first}", el,
                   "Apple ignores episodes whose media URL repeats another episode's")

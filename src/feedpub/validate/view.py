@@ -74,11 +74,28 @@ def element_text(el: Element) -> str:
     return el.text or ""
 
 
+class SharedLines:
+    """A document's lines, split once on first use for every item checked in it."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._lines: list[bytes] | None = None
+
+    def get(self) -> list[bytes]:
+        if self._lines is None:
+            self._lines = self.data.split(b"\n")
+        return self._lines
+
+
+#: stands for "the line of the first use" in a finding of an item checked on its own
+FIRST = "\x00first-line\x00"
+
+
 class Context:
     """What item rules need to know about the channel and earlier items."""
 
     def __init__(self, out: Collector, now: datetime, channel: Node,
-                 raw: bytes | Path | None = None) -> None:
+                 raw: bytes | Path | SharedLines | None = None) -> None:
         self.out = out
         #: the feed's bytes (or its file, read only if needed), to tell how a character
         #: was written; None when not known
@@ -89,17 +106,33 @@ class Context:
         self.channel = channel
         self.language: str | None = channel.text("language")
         self.serial = channel.text(IT + "type") == "serial"
-        self.guids: dict[str, int] = {}
-        self.enclosures: dict[str, int] = {}
-        self.titles: dict[str, int] = {}
+        #: value -> the line it was first seen on, per kind ("guid", "enclosure", "title")
+        self.seen: dict[str, dict[str, int]] = {"guid": {}, "enclosure": {}, "title": {}}
         self.items_with_enclosure = 0
-        self.items_without_number: list[Element] = []
+        #: lines of the full items without itunes:episode (an error in a serial show)
+        self.items_without_number: list[int] = []
+        #: set for an item checked on its own (:mod:`.incremental`): values that other
+        #: items may repeat are recorded here, as (kind, value, line), instead of compared
+        self.pending: list[tuple[str, str, int]] | None = None
+
+    def first_line(self, kind: str, value: str, line: int) -> int | str:
+        """The line ``value`` was first used on (``line`` itself when new), for the checks
+        of values two items must not share.  For an item checked on its own the answer is
+        :data:`FIRST`, so the rule always reports; the finding waits in the item's result
+        until the whole feed's items are combined, which keeps it only for a repeat."""
+        if self.pending is not None:
+            self.pending.append((kind, value, line))
+            return FIRST
+        return self.seen[kind].setdefault(value, line)
 
     def raw_lines(self, first: int, count: int = 1) -> bytes:
         """Source lines ``first`` .. ``first + count - 1`` as written (b"" when unknown)."""
         if self.raw is None or first < 1:
             return b""
         if self._lines is None:
-            data = self.raw if isinstance(self.raw, bytes) else self.raw.read_bytes()
-            self._lines = data.split(b"\n")
+            if isinstance(self.raw, SharedLines):
+                self._lines = self.raw.get()
+            else:
+                data = self.raw if isinstance(self.raw, bytes) else self.raw.read_bytes()
+                self._lines = data.split(b"\n")
         return b"\n".join(self._lines[first - 1:first - 1 + count])

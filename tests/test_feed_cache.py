@@ -1,0 +1,232 @@
+"""The feed from cached item chunks, validated in parts: the same bytes and the same
+findings as a clean build and a whole-feed validation, whatever happened to the cache."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from audiofactory import make_audio
+from feedpub.build import build, write_outputs
+from feedpub.cache import CACHE_DIR, Cache
+from feedpub.feed import assemble, render_feed, validate_feed
+from feedpub.feed.items import FEED_RECORD, KIND
+from feedpub.validate import incremental as incremental_module
+from feedpub.validate import validate_bytes
+from feedpub.validate.incremental import validate_parts
+
+VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Ada>Bonjour à tous & <i>nous</i>.\n"
+SRT = "1\n00:00:00,000 --> 00:00:01,500\nAda: Hello <b>world</b>\n"
+CHAPTERS = '[[chapters]]\nstart = "0:00"\ntitle = "Intro é"\n'
+
+
+def facts(findings: list) -> list[tuple]:  # type: ignore[type-arg]
+    return [(f.severity, f.rule, f.message, f.line, f.hint, f.source, f.url) for f in findings]
+
+
+def feed_of(root: Path) -> bytes:
+    return build(root, site=False).feed
+
+
+def clean_feed(root: Path, tmp_path: Path) -> bytes:
+    """The same show built with no cache at all, from a copy."""
+    copy = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".feedpub", "public"))
+    got = feed_of(copy)
+    shutil.rmtree(copy)
+    return got
+
+
+@pytest.fixture
+def varied(make_show) -> Path:
+    """Episodes using most of what an item can hold, two of them with the same title (a
+    warning that only the cross-item rules can find)."""
+    make_show.edit_show("[owner]", '[[podcast.persons]]\nname = "Ada"\nrole = "host"\n\n[owner]')
+    template = make_show.root / "t.mp3"
+    make_audio(template, 2.0)
+    data = template.read_bytes()
+    template.unlink()
+    for n in range(8):
+        slug = f"ep-{n}"
+        extra = (f"number = {n + 1}\nseason = {1 + n // 4}\n"
+                 f'explicit = {"true" if n % 3 else "false"}\n'
+                 f'link = "https://example.org/épisodes/{slug}-ß"\n'
+                 + ('type = "bonus"\n' if n == 5 else "")
+                 + '[[speakers]]\nlabel = "Ada"\nname = "Ada"\nrole = "guest"\n')
+        title = "Le même titre" if n in (2, 6) else f"Épisode {n} : l'IA & nous, 2 < 3 « 🎙 »"
+        folder = make_show.episode(slug, seconds=None, title=title, date=f"2025-0{n + 1}-13",
+                                   description=f"Notes *{n}* : 2 < 3 & `<filename>` "
+                                               f"[lien](https://example.org/{n})",
+                                   extra=extra)
+        audio = bytearray(data)
+        audio[-1] = n
+        (folder / f"{slug}.mp3").write_bytes(bytes(audio))
+        if n % 2:
+            (folder / "transcript.fr.vtt").write_text(VTT, encoding="utf-8")
+            (folder / "transcript.en.srt").write_text(SRT, encoding="utf-8")
+        else:
+            (folder / "transcript.txt").write_text("Ada: Bonjour.\n", encoding="utf-8")
+        if n == 3:
+            (folder / "chapters.toml").write_text(CHAPTERS, encoding="utf-8")
+    write_outputs(build(make_show.root, site=False), make_show.root / "public")
+    return make_show.root
+
+
+def parts_of(root: Path) -> tuple[bytes, Cache]:
+    result = build(root, site=False)
+    return result.feed, Cache(root, result.show.podcast_guid)
+
+
+def test_the_assembled_feed_is_the_feed_written_in_one_piece(varied: Path) -> None:
+    result = build(varied, site=False)
+    artwork = result.show.artwork
+    assert result.feed == render_feed(result.show, result.episodes, artwork)
+    assert assemble(result.show, result.episodes, artwork).data == result.feed
+
+
+def test_a_rebuild_reuses_every_item_and_gives_the_same_bytes(varied: Path,
+                                                              tmp_path: Path) -> None:
+    result = build(varied, site=False)
+    cache = Cache(varied, result.show.podcast_guid)
+    feed = assemble(result.show, result.episodes, result.show.artwork, cache)
+    assert feed.reused == len(result.episodes) == 8
+    assert feed.data == result.feed == clean_feed(varied, tmp_path)
+
+
+@pytest.mark.parametrize("edit", [
+    ("explicit = false", "explicit = true"),  # every item's itunes:explicit default
+    ('timezone = "Europe/Paris"', 'timezone = "America/New_York"'),  # every pubDate
+    ("A show made by the test suite.", "A show, edited."),  # the channel only
+    ('media_base_url = "https://media.example.org/audio/"',
+     'media_base_url = "https://cdn.example.org/a/"'),  # every enclosure
+])
+def test_show_edits_give_the_bytes_of_a_clean_build(varied: Path, tmp_path: Path,
+                                                    edit: tuple[str, str]) -> None:
+    path = varied / "podcast.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+    assert feed_of(varied) == clean_feed(varied, tmp_path)
+
+
+def test_episode_edits_give_the_bytes_of_a_clean_build(varied: Path, tmp_path: Path) -> None:
+    toml = varied / "episodes" / "ep-4" / "episode.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("number = 5", "number = 50"),
+                    encoding="utf-8")
+    assert feed_of(varied) == clean_feed(varied, tmp_path)
+    write_outputs(build(varied, site=False), varied / "public")
+    (varied / "episodes" / "ep-1" / "description.md").write_text("Autres *notes* ]]> là.")
+    (varied / "episodes" / "ep-0" / "transcript.txt").unlink()
+    assert feed_of(varied) == clean_feed(varied, tmp_path)
+
+
+def damage_record(root: Path, how: str) -> None:
+    path = root / CACHE_DIR / f"records-{KIND}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    records = data["records"]
+    key = next(k for k in records if k != FEED_RECORD)
+    if how == "offset":
+        records[key][1] += 7
+    elif how == "size":
+        records[key][2] -= 1
+    elif how == "sha":
+        records[key][0] = records[key][0][::-1]
+    elif how == "shape":
+        records[key] = {"sha": 1}
+    elif how == "check":
+        records[key][3] = [1, [0, 0], [["guid", "x", 1]], True, None, 0]
+    elif how == "swap":
+        other = [k for k in records if k not in (FEED_RECORD, key)][0]
+        records[key], records[other] = records[other], records[key]
+    elif how == "blob":
+        records[FEED_RECORD]["blob"] = "0" * 64
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["offset", "size", "sha", "shape", "check", "swap", "blob"])
+def test_a_damaged_items_record_is_a_miss(varied: Path, tmp_path: Path, how: str) -> None:
+    damage_record(varied, how)
+    result = build(varied, site=False)
+    assert result.feed == clean_feed(varied, tmp_path)
+    assert facts(validate_feed(assemble(result.show, result.episodes, result.show.artwork,
+                                        Cache(varied, result.show.podcast_guid)),
+                               Cache(varied, result.show.podcast_guid))) == \
+        facts(validate_bytes(result.feed))
+
+
+def test_a_damaged_or_deleted_feed_blob_costs_only_a_new_rendering(varied: Path,
+                                                                   tmp_path: Path) -> None:
+    result = build(varied, site=False)
+    cache = Cache(varied, result.show.podcast_guid)
+    sha = cache.lookup(KIND, FEED_RECORD)["blob"]
+    blob = cache.blob_path(sha)
+    data = bytearray(blob.read_bytes())
+    middle = data.index(b"<item>", len(data) // 2)
+    data[middle + 20] ^= 1  # one item's bytes changed: that item alone is rendered again
+    blob.write_bytes(bytes(data))
+    feed = assemble(result.show, result.episodes, result.show.artwork,
+                    Cache(varied, result.show.podcast_guid))
+    assert feed.reused == 7 and feed.data == clean_feed(varied, tmp_path)
+    blob.unlink()
+    feed = assemble(result.show, result.episodes, result.show.artwork,
+                    Cache(varied, result.show.podcast_guid))
+    assert feed.reused == 0 and feed.data == result.feed
+
+
+def test_a_rebuild_checks_only_the_changed_items_and_finds_what_a_full_check_finds(
+        varied: Path, monkeypatch) -> None:
+    checked: list[int] = []
+    real = incremental_module.Parts.check_items
+
+    def spy(self, chunks, lines):  # type: ignore[no-untyped-def]
+        checked.extend(len(c) for c in chunks)
+        return real(self, chunks, lines)
+
+    monkeypatch.setattr(incremental_module.Parts, "check_items", spy)
+    result = build(varied, site=False)
+    # every item's result is kept from the build in the fixture; the repeated title waits
+    # in one of them, which is checked again to say it
+    assert len(checked) == 1
+    whole = facts(validate_bytes(result.feed, source="feed.xml"))
+    cache = Cache(varied, result.show.podcast_guid)
+    feed = assemble(result.show, result.episodes, result.show.artwork, cache)
+    got = facts(validate_feed(feed, cache, source="feed.xml"))
+    assert got == whole
+    assert "duplicate-title" in {f[1] for f in got} and "text-markup" not in {f[1] for f in got}
+    assert len(checked) == 2
+    toml = varied / "episodes" / "ep-7" / "episode.toml"
+    lines = toml.read_text(encoding="utf-8").splitlines(keepends=True)
+    toml.write_text("".join('title = "Le même titre"\n' if line.startswith("title =") else line
+                            for line in lines), encoding="utf-8")
+    checked.clear()
+    result = build(varied, site=False)
+    assert len(checked) == 3  # the edited item, and two to say their title is repeated
+    warnings = [str(w) for w in result.warnings]
+    assert sum("is also used by the item" in w for w in warnings) == 2
+    assert warnings == [str(w) for w in build(varied, site=False, check_all=True).warnings]
+
+
+def test_kept_results_are_not_used_for_an_earlier_time(varied: Path) -> None:
+    """A date is in the future only relative to the clock: results found at a later time
+    are checked again for an earlier ``now``."""
+    feed, cache = parts_of(varied)
+    result = build(varied, site=False)
+    assembled = assemble(result.show, result.episodes, result.show.artwork, cache)
+    then = datetime(2025, 3, 1, tzinfo=UTC)
+    got = facts(validate_feed(assembled, cache, now=then))
+    assert got == facts(validate_bytes(feed, now=then))
+    assert "date-future" in {f[1] for f in got}
+
+
+def test_a_varied_feed_checked_in_parts_gives_the_findings_of_the_whole(varied: Path) -> None:
+    feed = build(varied, site=False).feed
+    items = feed.split(b"    <item>\n")
+    head = items[0]
+    chunks = [b"    <item>\n" + c for c in items[1:]]
+    chunks[-1] = chunks[-1].removesuffix(b"  </channel>\n</rss>\n")
+    for now in (None, datetime(2025, 3, 1, tzinfo=UTC)):
+        got = validate_parts(head, chunks, now=now)
+        assert got is not None
+        assert facts(got) == facts(validate_bytes(feed, now=now))
