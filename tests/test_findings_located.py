@@ -53,3 +53,27 @@ def test_validate_sources_reports_at_the_show_files(make_show) -> None:
     github = CliRunner().invoke(cli, ["-C", str(make_show.root), "validate", "--offline",
                                       "--sources", "--format", "github"])
     assert "::warning file=podcast.toml,line=6,title=https::" in github.output, github.output
+
+
+def test_each_channel_line_maps_to_its_key(make_show) -> None:
+    from feedpub.build.locate import Sources
+
+    make_show.episode("ep")
+    result = build(make_show.root)
+    toml = make_show.root / "podcast.toml"
+    keys = (toml.read_text(encoding="utf-8")).splitlines()
+    sources = Sources(result.feed, result.episodes, toml)
+    feed = result.feed.decode().splitlines()
+
+    def at(start: str) -> tuple[object, int | None] | None:
+        (n,) = [i for i, line in enumerate(feed, 1) if line.strip().startswith(start)]
+        return sources.place(n)
+
+    assert at("<itunes:email>") == (toml, keys.index('email = "owner@example.org"') + 1)
+    assert at("<itunes:image") == (toml, keys.index(
+        'artwork = "https://media.example.org/cover.jpg"') + 1)
+    assert at("<atom:link") == (toml, keys.index(
+        'feed_url = "https://feeds.example.org/show/feed.xml"') + 1)
+    assert at("<lastBuildDate>") is None and at("<generator>") is None  # no key writes them
+    assert at("</channel>") is None and at("</rss>") is None
+    assert at("<enclosure")[0] == make_show.root / "episodes" / "ep" / "episode.toml"

@@ -110,8 +110,9 @@ class Sources:
         """podcast.toml and the line of the key a channel element on ``line`` comes from."""
         if self.show_toml is None:
             return None
-        at = [el for n, el in self.channel if n == line] or \
-            [el for n, el in self.channel if n <= line][-1:]
+        at = [el for n, el in self.channel if n == line]
+        if not at and (not self.starts or line < self.starts[0]):
+            at = [el for n, el in self.channel if n <= line][-1:]  # one that runs over it
         for el in [*at[-1:], *(at[-1].iterancestors() if at else ())]:
             name = tag_name(el)
             parent = el.getparent()
