@@ -30,7 +30,7 @@ from .errors import FeedpubError, Problem, UsageError
 from .layout import Layout
 from .model import Output
 from .progress import Progress
-from .writefile import copy_atomic, is_temp, write_atomic
+from .writefile import Batch, copy_atomic, is_temp, write_atomic
 
 MANIFEST = ".feedpub-files.json"
 
@@ -278,18 +278,29 @@ def same_output(path: Path, out: Output) -> bool:
 
 
 class LocalDirectory:
-    """The target of a local publish: atomic writes, clear errors.  Subclass to observe."""
+    """The target of a local publish: atomic writes, clear errors.  Subclass to observe.
+
+    While :attr:`batch` is set (:func:`apply` sets it for the files before the lock), a
+    file put is only staged: written to its temp file, made durable and renamed into place
+    by the batch's barrier.  Otherwise each write is atomic and durable on its own."""
+
+    batch: Batch | None = None
 
     def put(self, path: Path, out: Output) -> None:
         content, source = out.content, out.source
+        batch = self.batch
         if content is not None:
-            guarded(path, lambda: write_atomic(path, content))
+            guarded(path, lambda: batch.write(path, content) if batch
+                    else write_atomic(path, content, sync_folder=True))
         else:
             assert source is not None, out.path
-            guarded(path, lambda: copy_atomic(source, path))
+            guarded(path, lambda: batch.copy(source, path) if batch
+                    else copy_atomic(source, path))
 
     def put_bytes(self, path: Path, data: bytes) -> None:
-        guarded(path, lambda: write_atomic(path, data))
+        batch = self.batch
+        guarded(path, lambda: batch.write(path, data) if batch
+                else write_atomic(path, data, sync_folder=True))
 
     def remove(self, path: Path) -> None:
         guarded(path, lambda: path.unlink(missing_ok=True))
@@ -297,23 +308,51 @@ class LocalDirectory:
 
 def apply(p: Plan, target: LocalDirectory | None = None,
           progress: Progress | None = None) -> None:
-    """Apply the steps in their order (each write atomic), then write the manifest."""
+    """Apply the steps in their order, then write the manifest.
+
+    The files before the lock (media, artwork, companions, pages) are staged in one
+    :class:`~feedpub.writefile.Batch` and made durable together by its barrier; then the
+    lock and the feed are each written atomically and durably, the feed last; leftovers
+    are removed after it.  An error or an interrupt before the barrier leaves every file
+    as it was (the staged temp files are removed)."""
     target = target or LocalDirectory()
     progress = progress or Progress()
     if p.steps:
         progress.stage("writing", len(p.steps))
-    for step in p.steps:
-        if step.action == "remove":
-            target.remove(step.path)
-        elif step.output is not None:
-            target.put(step.path, step.output)
-        else:
-            assert step.data is not None
-            target.put_bytes(step.path, step.data)
-        progress.advance()
+    batch: Batch | None = Batch()
+    target.batch = batch
+    try:
+        for step in p.steps:
+            if batch is not None and (step.output is None or step.output.kind == "feed"
+                                      or step.action == "remove"):
+                target.batch = None
+                progress.stage("syncing to disk")
+                batch.commit(failed=write_error)
+                batch = None
+            if step.action == "remove":
+                target.remove(step.path)
+            elif step.output is not None:
+                target.put(step.path, step.output)
+            else:
+                assert step.data is not None
+                target.put_bytes(step.path, step.data)
+            progress.advance()
+        if batch is not None:
+            target.batch = None
+            batch.commit(failed=write_error)
+            batch = None
+    finally:
+        target.batch = None
+        if batch is not None:
+            batch.abort()
     manifest = p.manifest()
     if manifest:
         target.put_bytes(*manifest)
+
+
+def write_error(path: Path, exc: OSError) -> FeedpubError:
+    return FeedpubError(Problem(path, f"cannot write: {exc.strerror}",
+                                hint="check the output folder's permissions and free space"))
 
 
 def guarded(path: Path, action: Callable[[], object]) -> None:
@@ -321,6 +360,4 @@ def guarded(path: Path, action: Callable[[], object]) -> None:
     try:
         action()
     except OSError as exc:
-        raise FeedpubError(Problem(path, f"cannot write: {exc.strerror}",
-                                   hint="check the output folder's permissions and free space")
-                           ) from None
+        raise write_error(path, exc) from None
