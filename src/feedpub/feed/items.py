@@ -206,10 +206,25 @@ def validate_feed(feed: Feed, cache: Cache | None = None, *, source: str = "feed
             return validate_bytes(data, source=source, now=now)
         for n, result in zip(todo, found, strict=True):
             results[n] = result
-            feed.checks[n] = result.to_json()
-    changed = bool(todo) or not same_context
+    complete: dict[int, ItemResult] = {n: r for n, r in enumerate(results)
+                                       if r is not None and r.complete}
+
+    def recheck(n: int) -> ItemResult | None:
+        again = complete.get(n) or parts.check_item(feed.chunk(n))
+        if again is not None:
+            complete[n] = again
+        return again
+
+    findings = parts.findings([(feed.lines[n], r) for n, r in enumerate(results)
+                               if r is not None], len(data), recheck=recheck)
+    changed = not same_context
+    for n in [*todo, *parts.repeating]:
+        done = complete.get(n)
+        if done is not None:  # kept whole when it repeats a value: no check next time
+            kept = done.to_json(compact=n not in parts.repeating)
+            changed = changed or kept != feed.checks[n]
+            feed.checks[n] = kept
     feed.context = parts.context
     if changed and cache is not None:
         _store_all(cache, feed)
-    return parts.findings([(feed.lines[n], r) for n, r in enumerate(results) if r is not None],
-                          len(data), recheck=lambda n: parts.check_item(feed.chunk(n)))
+    return findings

@@ -75,14 +75,17 @@ class ItemResult:
     def complete(self) -> bool:
         return not any(type(f) is int for f in self.findings)
 
-    def to_json(self) -> list[Any]:
+    def to_json(self, compact: bool = True) -> list[Any]:
+        """JSON for the cache; ``compact``: waiting findings as their rank only (an item
+        whose values another repeats is kept whole, so it need not be checked again)."""
         findings: list[Any] = []
         rank = 0
         for f in self.findings:
-            if isinstance(f, int) or FIRST in f[2]:
+            if isinstance(f, int) or (compact and FIRST in f[2]):
                 findings.append(rank)
                 rank += 1
             else:
+                rank += FIRST in f[2]
                 findings.append(list(f))
         return [RESULT_VERSION, findings, [list(p) for p in self.pending], self.enclosure,
                 self.unnumbered, self.checked]
@@ -96,17 +99,20 @@ class ItemResult:
                 return None
             waits = tuple((str(k), str(v), int(n)) for k, v, n in pending)
             found: list[Found | int] = []
+            rank = 0  # waiting findings so far
             for f in findings:
                 if type(f) is int:
-                    if f != sum(type(g) is int for g in found):
+                    if f != rank:
                         return None
                     found.append(f)
+                    rank += 1
                     continue
                 s, r, m, n, h, u = f
-                if s not in ("error", "warning", "info") or FIRST in m:
+                if s not in ("error", "warning", "info"):
                     return None
+                rank += FIRST in str(m)
                 found.append((s, str(r), str(m), _line(n), _opt(h), _opt(u)))
-            if sum(type(f) is int for f in found) != len(waits):
+            if rank != len(waits):
                 return None
             return cls(tuple(found), waits, enclosure, _line(unnumbered),
                        None if checked is None else float(checked))
@@ -194,6 +200,8 @@ class Parts:
         self.context = hashlib.sha256(
             b"%d\0%s" % (examples_allowed(), self.wrapper)).hexdigest()
         self._parser = make_parser()
+        #: indices of the items that repeat another's guid, enclosure or title
+        self.repeating: set[int] = set()
         self.usable = True
 
     def check_item(self, chunk: bytes | memoryview) -> ItemResult | None:
@@ -253,8 +261,8 @@ class Parts:
                  size_warning: int = rules_sanity.FEED_SIZE_WARNING,
                  recheck: Callable[[int], ItemResult | None] | None = None) -> list[Finding]:
         """Every finding of the feed, given each item's first line and result in order
-        (``recheck``: see :func:`combine`)."""
-        combine(self.out, self.ctx, items, recheck)
+        (``recheck``: see :func:`combine`; :attr:`repeating` is set to what it returns)."""
+        self.repeating = combine(self.out, self.ctx, items, recheck)
         for finish in FINISH_RULES:
             finish(self.ctx)
         rules_sanity.check_size(size, self.ctx, size_warning)
@@ -262,10 +270,12 @@ class Parts:
 
 
 def combine(out: Collector, ctx: Context, items: Iterable[tuple[int, ItemResult]],
-            recheck: Callable[[int], ItemResult | None] | None = None) -> None:
+            recheck: Callable[[int], ItemResult | None] | None = None) -> set[int]:
     """Add each item's findings at its place, keep the repeats among the waiting ones,
     and give ``ctx`` the counts the whole-feed rules read.  ``recheck(n)`` gives the
-    complete result of the ``n``-th item, for a kept one whose waiting finding is due."""
+    complete result of the ``n``-th item, for a kept one whose waiting finding is due.
+    Return the indices of the items that repeat another's value."""
+    fired: set[int] = set()
     seen = ctx.seen
     source = out.source
     serial = ctx.serial
@@ -280,6 +290,7 @@ def combine(out: Collector, ctx: Context, items: Iterable[tuple[int, ItemResult]
                 first = seen[kind].setdefault(value, at + start)
                 if first == at + start:
                     continue
+                fired.add(n)
                 if isinstance(found, int):
                     full = full or (recheck(n) if recheck is not None else None)
                     if full is None or not full.complete:
@@ -296,6 +307,7 @@ def combine(out: Collector, ctx: Context, items: Iterable[tuple[int, ItemResult]
             ctx.items_with_enclosure += 1
         if serial and result.unnumbered is not None:
             ctx.items_without_number.append(result.unnumbered + start)
+    return fired
 
 
 def validate_parts(head: bytes, chunks: Sequence[bytes], *, source: str = "feed.xml",
