@@ -90,7 +90,9 @@ def test_missing_audio(make_show) -> None:
         build(make_show.root)
     assert str(info.value) == (
         "episodes/ep/ep.mp3: audio file not found, and feedpub.lock has no record of it\n"
-        "  hint: build once where the audio is present and commit feedpub.lock")
+        "  hint: put the audio at ep.mp3 in the episode's folder or set audio in episode.toml "
+        "to its path or URL; where the audio is kept out of the repository, build once where it "
+        "is and commit feedpub.lock")
 
 
 def test_a_misspelt_audio_name_gets_the_closest_file(make_show) -> None:

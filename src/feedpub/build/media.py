@@ -40,7 +40,9 @@ def missing_audio_hint(show: Show, ep: Episode) -> str:
     if close:
         fixed = (name.parent / close[0]).as_posix()
         return f'did you mean {close[0]!r}? write audio = "{fixed}" in episode.toml'
-    return "build once where the audio is present and commit feedpub.lock"
+    return (f"put the audio at {name.as_posix()} in the episode's folder or set audio in "
+            "episode.toml to its path or URL; where the audio is kept out of the repository, "
+            "build once where it is and commit feedpub.lock")
 
 
 def local_audio_path(show: Show, ep: Episode) -> Path | None:

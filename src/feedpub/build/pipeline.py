@@ -125,7 +125,7 @@ def build(root: Path, *, update_lock: bool = False,
     assembled = assemble(show, due, artwork_url, cache)
     feed = assembled.data
     # The feed rules, each finding reported at the file it came from (an item's at
-    # its episode's files; the channel's at the feed, which is not written on error).
+    # its episode's files, the channel's at its line of podcast.toml).
     progress.stage("checking the feed")
     findings = validate_feed(assembled, cache, source=layout.feed(), full=check_all)
     errors = [f for f in findings if f.severity == "error"]

@@ -220,7 +220,8 @@ def follow(method: str, where: Where, opts: NetOptions,
                             f"{2 * opts.timeout:g} s ({method} {current})",
                             "a slow host makes apps give up; check the server")
             else:
-                where.error("http-unreachable", f"{method} {current} failed: {_short(err)}")
+                where.error("http-unreachable", f"{method} {current} failed: {why(err)}",
+                            _UNREACHABLE_HINTS.get(type(_cause(err))))
             return None
         if resp.status_code in REDIRECTS:
             location = resp.headers.get("Location")
@@ -244,7 +245,39 @@ def follow(method: str, where: Where, opts: NetOptions,
     return None
 
 
-def _short(err: Exception) -> str:
+def _cause(err: Exception) -> BaseException | None:
+    """What urllib3 says went wrong under requests' wrapper (MaxRetryError's reason)."""
+    inner = err.args[0] if err.args else None
+    reason = getattr(inner, "reason", None)
+    return reason if isinstance(reason, BaseException) else None
+
+
+def why(err: Exception) -> str:
+    """Why a request failed, in words: "the host name does not resolve", not a pool's
+    repr; anything else (TLS, protocol errors) as requests says it, shortened."""
+    cause = _cause(err)
+    if isinstance(cause, urllib3.exceptions.NameResolutionError):
+        host = getattr(getattr(cause, "conn", None), "host", None)
+        return f"the host name {host or ''} does not resolve (no DNS record)".replace("  ", " ")
+    if isinstance(cause, urllib3.exceptions.NewConnectionError):
+        text = str(cause)
+        if "refused" in text.lower():
+            return "connection refused (nothing listens on that port)"
+        return _short(Exception(text.rsplit(": ", 1)[-1]))
+    if isinstance(err, requests.exceptions.SSLError):
+        return f"TLS failed: {_short(cause or err)}"
+    return _short(err)
+
+
+#: the fix for each kind of failure :func:`why` names
+_UNREACHABLE_HINTS: dict[type[BaseException], str] = {
+    urllib3.exceptions.NameResolutionError: "check the host name in the URL (a typo, or a "
+    "domain that expired)",
+    urllib3.exceptions.NewConnectionError: "check that the server is up and the URL's port",
+}
+
+
+def _short(err: BaseException) -> str:
     text = str(err)
     return text if len(text) < 160 else text[:157] + "..."
 
