@@ -221,7 +221,7 @@ def follow(method: str, where: Where, opts: NetOptions,
                             "a slow host makes apps give up; check the server")
             else:
                 where.error("http-unreachable", f"{method} {current} failed: {why(err)}",
-                            _UNREACHABLE_HINTS.get(type(_cause(err))))
+                            _UNREACHABLE_HINTS.get(type(_cause(err) or err)))
             return None
         if resp.status_code in REDIRECTS:
             location = resp.headers.get("Location")
