@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import os
 import signal
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import mutagen
 from mutagen.aac import AAC
@@ -104,30 +107,43 @@ def sha256_of(path: Path) -> str:
 
 def hashes_of(path: Path, sri: bool = False) -> tuple[str, str | None]:
     """SHA-256 (hex) and, when asked, the SRI ``sha384-<base64>``, in one read of the file."""
+    with path.open("rb") as fh:
+        return digests(iter(lambda: fh.read(CHUNK), b""), sri)
+
+
+def digests(chunks: Iterable[bytes], sri: bool = False) -> tuple[str, str | None]:
+    """SHA-256 (hex) and, when asked, the SRI ``sha384-<base64>`` of the bytes ``chunks``."""
     digest = hashlib.sha256()
     digest384 = hashlib.sha384() if sri else None
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            if digest384 is not None:
-                digest384.update(chunk)
+    for chunk in chunks:
+        digest.update(chunk)
+        if digest384 is not None:
+            digest384.update(chunk)
     integrity = ("sha384-" + base64.b64encode(digest384.digest()).decode("ascii")
                  if digest384 is not None else None)
     return digest.hexdigest(), integrity
+
+
+#: files up to this size are read into memory once: sniffed, parsed and hashed from one
+#: read (larger ones are parsed from the open file, then hashed in chunks)
+WHOLE = 16 << 20
 
 
 def probe(path: Path, alternate: bool = False) -> AudioFacts:
     """Measure one audio file; any doubt about it is an :class:`AudioError` naming it.
 
     ``alternate`` adds what a ``podcast:alternateEnclosure`` states: the bitrate and
-    the SHA-384 integrity hash (computed in the same read as the SHA-256).
+    the SHA-384 integrity hash (computed in the same read as the SHA-256).  The file is
+    opened once: its size, format, parse and hashes all come from the same open file.
     """
-    if path.is_dir():
-        raise AudioError(Problem(path, "is a folder, not an audio file"))
     try:
         with path.open("rb") as fh:
-            head = fh.read(64)
-        return measure(path, head, alternate)
+            size = os.fstat(fh.fileno()).st_size
+            whole = fh.read() if size <= WHOLE else None
+            head = whole[:64] if whole is not None else fh.read(64)
+            return measure(path, head, alternate, fh, whole, size)
+    except IsADirectoryError:
+        raise AudioError(Problem(path, "is a folder, not an audio file")) from None
     except FileNotFoundError:
         raise AudioError(Problem(path, "audio file not found",
                                  hint="check the audio name in episode.toml")) from None
@@ -150,7 +166,9 @@ def worker_init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def measure(path: Path, head: bytes, alternate: bool = False) -> AudioFacts:
+def measure(path: Path, head: bytes, alternate: bool, fh: BinaryIO, whole: bytes | None,
+            size: int) -> AudioFacts:
+    """The facts of the open file ``fh`` (``whole``: all its bytes, when read at once)."""
     ext = path.suffix.lower()
     kind = sniff(head)
     if kind is None:
@@ -163,7 +181,9 @@ def measure(path: Path, head: bytes, alternate: bool = False) -> AudioFacts:
             expected=" or ".join(fmt.extensions),
             hint="rename the file: apps pick a decoder from the extension and type"))
     try:
-        parsed = fmt.reader(path)  # the one parse: duration and embedded chapters come from it
+        fh.seek(0)
+        # the one parse: duration and embedded chapters come from it
+        parsed = fmt.reader(io.BytesIO(whole) if whole is not None else fh)
         info = parsed.info
     except (mutagen.MutagenError, ValueError) as exc:
         raise AudioError(Problem(path, f"unreadable {kind} audio: {exc}")) from None
@@ -171,10 +191,14 @@ def measure(path: Path, head: bytes, alternate: bool = False) -> AudioFacts:
     if length <= 0:
         raise AudioError(Problem(path, "audio has no measurable duration",
                                  expected="a complete, playable file"))
-    sha256, integrity = hashes_of(path, sri=alternate)
+    if whole is not None:
+        sha256, integrity = digests([whole], sri=alternate)
+    else:
+        fh.seek(0)
+        sha256, integrity = digests(iter(lambda: fh.read(CHUNK), b""), sri=alternate)
     return AudioFacts(
         file=path.name,
-        size=path.stat().st_size,
+        size=size,
         duration=round(length, 3),
         mime=fmt.mime,
         sha256=sha256,
