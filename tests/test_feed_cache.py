@@ -231,3 +231,54 @@ def test_a_varied_feed_checked_in_parts_gives_the_findings_of_the_whole(varied: 
         got = validate_parts(head, chunks, now=now)
         assert got is not None
         assert facts(got) == facts(validate_bytes(feed, now=now))
+
+
+def test_every_field_the_item_writer_reads_is_in_the_item_key(make_show) -> None:
+    """An episode without a build key is keyed on its own digest: each field that changes
+    the item's bytes changes the key (so a cached item is never one of other inputs)."""
+    import dataclasses
+    from datetime import timedelta
+
+    from feedpub.feed.items import item_key
+    from feedpub.feed.render import ItemWriter
+    from feedpub.model import Speaker
+
+    folder = make_show.episode("ep", seconds=2.0, extra="number = 3\nseason = 1\n")
+    (folder / "transcript.txt").write_text("Speaker #0\nBonjour.\n", encoding="utf-8")
+    result = build(make_show.root, site=False)
+    show, built = result.show, result.episodes[0]
+    built = dataclasses.replace(built, key="") if hasattr(built, "key") else built
+    ep, audio = built.episode, built.audio
+
+    def with_episode(**changes):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(built, measured=dataclasses.replace(
+            built.measured, episode=dataclasses.replace(ep, **changes)))
+
+    def with_audio(**changes):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(built, measured=dataclasses.replace(
+            built.measured, audio=dataclasses.replace(audio, **changes)))
+
+    variants = {
+        "title": with_episode(title="Autre"), "link": with_episode(link="https://example.org/x"),
+        "notes": with_episode(description_html="<p>Autres</p>"),
+        "guid": with_episode(guid="other"), "permalink": with_episode(guid_is_permalink=True),
+        "date": with_episode(pub_date=ep.pub_date + timedelta(hours=1)),
+        "image": with_episode(image="https://example.org/i.jpg"),
+        "explicit": with_episode(explicit=True), "type": with_episode(episode_type="bonus"),
+        "season": with_episode(season=2), "number": with_episode(number=4),
+        "speakers": with_episode(speakers=(Speaker("Ada", label="A"),)),
+        "size": with_audio(size=audio.size + 1), "mime": with_audio(mime="audio/x-m4a"),
+        "duration": with_audio(duration=audio.duration + 5),
+        "enclosure": dataclasses.replace(built, enclosure_url=built.enclosure_url + "?x"),
+        "companions": dataclasses.replace(built, companions=()),
+        "encodings": dataclasses.replace(built, encodings=((audio, built.enclosure_url),)),
+    }
+    writer = ItemWriter(show)
+    base_bytes, base_key = writer.write(built), item_key(show, built)
+    for name, variant in variants.items():
+        assert writer.write(variant) != base_bytes, name  # the writer reads it
+        assert item_key(show, variant) != base_key, name
+    for edit in ({"explicit": True}, {"timezone": "America/New_York"}):
+        other = dataclasses.replace(show, **edit)
+        assert ItemWriter(other).write(built) != base_bytes
+        assert item_key(other, built) != base_key
