@@ -51,6 +51,12 @@ def test_toml_syntax_error_has_line(make_show) -> None:
     ('categories = ["Technology"]', 'categories = ["technology"]',
      "podcast.toml:7: categories.0: 'technology' is not an Apple Podcasts category "
      "(did you mean 'Technology'?)"),
+    ('categories = ["Technology"]', 'categories = ["Technolgy"]',
+     "podcast.toml:7: categories.0: 'Technolgy' is not an Apple Podcasts category "
+     "(did you mean 'Technology'?)"),
+    ('categories = ["Technology"]', 'categories = ["Arts > Book"]',
+     "podcast.toml:7: categories.0: 'Book' is not a subcategory of 'Arts' (did you mean "
+     "'Books'? allowed: Books, Design, Fashion & Beauty, Food, Performing Arts, Visual Arts)"),
     ('categories = ["Technology"]', 'categories = ["Arts > Podcasting"]',
      "podcast.toml:7: categories.0: 'Podcasting' is not a subcategory of 'Arts' (allowed: "
      "Books, Design, Fashion & Beauty, Food, Performing Arts, Visual Arts)"),

@@ -9,6 +9,7 @@ snapshots that were read.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import uuid
@@ -102,18 +103,31 @@ OBSOLETE_CATEGORIES: dict[str, str] = {
 }
 
 
+def _close(name: str, names: list[str]) -> str | None:
+    """The name meant by a wrong case or a typo ('technolgy' -> 'Technology'), if any."""
+    if not name.strip():
+        return None
+    same = [n for n in names if n.lower() == name.lower()]
+    close = difflib.get_close_matches(name.lower(), [n.lower() for n in names], n=1,
+                                      cutoff=0.8)
+    return same[0] if same else next((n for n in names if close and n.lower() == close[0]),
+                                     None)
+
+
 def check_category(name: str, sub: str | None) -> str | None:
     """None when Apple knows the pair, else what is wrong with it (and what would be right)."""
     if name not in CATEGORIES:
         if name in OBSOLETE_CATEGORIES:
             return (f"{name!r} is an Apple Podcasts category retired in 2019 "
                     f"(its replacement is {OBSOLETE_CATEGORIES[name]!r})")
-        close = [c for c in CATEGORIES if c.lower() == name.lower()] if name.strip() else []
+        close = _close(name, list(CATEGORIES))
         return f"{name!r} is not an Apple Podcasts category" + (
-            f" (did you mean {close[0]!r}?)" if close else "")
+            f" (did you mean {close!r}?)" if close else "")
     if sub is not None and sub not in CATEGORIES[name]:
         allowed = ", ".join(CATEGORIES[name]) or "none"
-        return f"{sub!r} is not a subcategory of {name!r} (allowed: {allowed})"
+        close = _close(sub, list(CATEGORIES[name]))
+        guess = f"did you mean {close!r}? " if close else ""
+        return f"{sub!r} is not a subcategory of {name!r} ({guess}allowed: {allowed})"
     return None
 
 
