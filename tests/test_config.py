@@ -41,6 +41,23 @@ def test_toml_syntax_error_has_line(make_show) -> None:
     assert errors_of(make_show.root).startswith("podcast.toml:5: invalid TOML: ")
 
 
+@pytest.mark.parametrize("line, hint", [
+    ('date = 2025-13-05', "hint: 2025-13-05 is not a real date: write it as YYYY-MM-DD"),
+    ('date = 2025-5-13', "hint: 2025-5-13 is not a real date: write it as YYYY-MM-DD"),
+    ('explicit = False', "hint: write explicit = true or explicit = false (lower case"),
+    ('title = Night Owls # the show', 'hint: text is written in quotes: title = "Night Owls"'),
+    ('title = Say "hi"', "hint: text is written in quotes: title = 'Say \"hi\"'"),
+])
+def test_a_toml_mistake_gets_the_usual_fix(make_show, line: str, hint: str) -> None:
+    make_show.episode("ep", toml=f'title = "Ep"\naudio = "ep.mp3"\n{line}\n'
+                      if not line.startswith("title") else f'{line}\ndate = "2025-05-13"\n'
+                      'audio = "ep.mp3"\n')
+    errors = errors_of(make_show.root).splitlines()
+    where = 3 if not line.startswith("title") else 1
+    assert errors[0].startswith(f"episodes/ep/episode.toml:{where}: invalid TOML: "), errors
+    assert errors[1].strip().startswith(hint), errors
+
+
 @pytest.mark.parametrize("old, new, message", [
     ('language = "fr"', 'language = "fr_FR"',
      "podcast.toml:4: language: 'fr_FR' is not a language code (expected an ISO 639 code "

@@ -92,11 +92,35 @@ def parse(text: str, path: Path) -> tuple[TomlSource | None, Problem | None]:
             return None, Problem(path, f"invalid TOML: {exc}")
         message = SYNTAX_POSITION.sub(f" (column {position.group(2)})", str(exc))
         twice = re.match(r"Cannot declare \('([^']+)',?\) twice", str(exc))
+        line = int(position.group(1))
         hint = (f"a table is declared once; for a list of tables write [[{twice.group(1)}]]"
-                " above each entry") if twice else None
-        return None, Problem(path, f"invalid TOML: {message}", int(position.group(1)),
-                             hint=hint)
+                " above each entry") if twice else value_hint(text, line)
+        return None, Problem(path, f"invalid TOML: {message}", line, hint=hint)
     return TomlSource(path, data, text), None
+
+
+#: ``key = value`` on one line, the value unquoted
+_ASSIGNMENT = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=\s*([^\s\"'\[{#][^#]*?)\s*(#.*)?$")
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}([ T]\S+)?")
+
+
+def value_hint(text: str, line: int) -> str | None:
+    """The usual cause of a syntax error on ``line``, for the values show files hold: an
+    impossible or mistyped date, a capitalised boolean, text without quotes."""
+    lines = text.splitlines()
+    m = _ASSIGNMENT.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    if m is None:
+        return None
+    key, value = m.group(1), m.group(2)
+    if _DATE_LIKE.fullmatch(value):
+        return (f"{value} is not a real date: write it as YYYY-MM-DD (two-digit month and "
+                "day), e.g. 2025-05-13, or a date-time such as 2025-05-13T07:00:00+02:00")
+    if value in ("True", "False", "TRUE", "FALSE", "yes", "no", "Yes", "No"):
+        return f"write {key} = true or {key} = false (lower case, no quotes)"
+    if not re.fullmatch(r"[-+]?[\d_.]+([eE][-+]?\d+)?|true|false|inf|nan", value):
+        quoted = f"'{value}'" if '"' in value else f'"{value}"'
+        return f"text is written in quotes: {key} = {quoted}"
+    return None
 
 
 def get(src: TomlSource, data: dict[str, Any], key: str, dotted: str, kind: type | tuple[type, ...],
