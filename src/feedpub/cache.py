@@ -128,7 +128,7 @@ class Cache:
             st = path.stat()
         except OSError:
             return None
-        key = str(path.resolve())
+        key = os.path.abspath(path)  # no resolve(): a stat per folder of the path
         self.used_audio.add(key)
         entry = self.audio.get(key)
         if entry and entry[0] == fingerprint(st) and isinstance(entry[1], str):
@@ -140,7 +140,7 @@ class Cache:
             st = path.stat()
         except OSError:
             return
-        key = str(path.resolve())
+        key = os.path.abspath(path)  # no resolve(): a stat per folder of the path
         self.used_audio.add(key)
         if self.audio.get(key) != [fingerprint(st), sha256]:
             self.audio[key] = [fingerprint(st), sha256]
