@@ -282,3 +282,21 @@ def test_every_field_the_item_writer_reads_is_in_the_item_key(make_show) -> None
         other = dataclasses.replace(show, **edit)
         assert ItemWriter(other).write(built) != base_bytes
         assert item_key(other, built) != base_key
+
+
+def test_findings_are_placed_alike_from_the_parts_and_from_the_whole_feed(varied: Path) -> None:
+    """locate parses only the channel and the items findings are on when it has the build's
+    assembled feed; every line of the feed maps to the same source either way."""
+    from feedpub.build.locate import locate
+    from feedpub.validate import Finding
+
+    result = build(varied, site=False)
+    feed = assemble(result.show, result.episodes, result.show.artwork)
+    lines = feed.data.count(b"\n")
+    findings = [Finding("warning", "text-length", f"at {n}", n) for n in range(1, lines + 2)]
+    toml = varied / "podcast.toml"
+    whole = locate(findings, feed.data, result.episodes, "feed.xml", toml)
+    parts = locate(findings, feed.data, result.episodes, "feed.xml", toml, feed)
+    assert [str(d) for d in parts] == [str(d) for d in whole]
+    assert {str(d.path) for d in parts} >= {str(toml), str(varied / "episodes" / "ep-3" /
+                                                          "episode.toml")}

@@ -13,12 +13,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
 from ..episodes import DESCRIPTION_FILE
 from ..errors import Diagnostic
-from ..feed import ordered
+from ..feed import Feed, ordered
+from ..feed.render import CLOSE
 from ..model import BuiltEpisode
 from ..spec import NAMESPACES
 from ..tomlsrc import load
@@ -63,10 +65,16 @@ class Sources:
     """Where each line of a feed rendered from ``episodes`` came from."""
 
     def __init__(self, feed: bytes, episodes: list[BuiltEpisode],
-                 show_toml: Path | None = None) -> None:
+                 show_toml: Path | None = None, parts: Feed | None = None) -> None:
+        self.show_toml = show_toml
+        self.toml_lines: dict[Path, dict[str, int | None]] = {}
+        self.parts = parts if parts is not None and parts.data is feed and parts.lines \
+            else None
+        if self.parts is not None:
+            self._from_parts(self.parts)
+            return
         root = etree.fromstring(feed)  # our own output: no untrusted input here
         items = root.findall("channel/item")
-        self.show_toml = show_toml
         channel = root.find("channel")
         #: the channel's own elements (not the items'), by line
         self.channel: list[tuple[int, etree._Element]] = [] if channel is None else [
@@ -77,10 +85,40 @@ class Sources:
         # The last item ends at its last line of text (its closing tag one line on).
         self.end = max((el.sourceline + (el.text or "").count("\n") for el in items[-1].iter()),
                        default=0) + 1 if items else 0
-        self.elements: list[list[tuple[int, etree._Element]]] = [
-            [(el.sourceline, el) for el in item.iter() if isinstance(el.tag, str)]
-            for item in items]
-        self.toml_lines: dict[Path, dict[str, int | None]] = {}
+        self.elements: dict[int, list[tuple[int, etree._Element]]] = {
+            n: [(el.sourceline, el) for el in item.iter() if isinstance(el.tag, str)]
+            for n, item in enumerate(items)}
+
+    def _from_parts(self, parts: Feed) -> None:
+        """The same from the build's assembled feed, parsing only the channel and the items
+        a finding is on (each on its own, its lines counted from where it starts)."""
+        root = etree.fromstring(parts.data[:parts.head] + CLOSE)  # our own output
+        channel = root.find("channel")
+        self.channel = [] if channel is None else [
+            (el.sourceline, el) for child in channel for el in child.iter()
+            if isinstance(el.tag, str)]
+        nsmap = dict(root.nsmap)
+        self.wrapper = ("<rss" + "".join(
+            f" xmlns={quoteattr(uri)}" if prefix is None else f" xmlns:{prefix}={quoteattr(uri)}"
+            for prefix, uri in nsmap.items()) + "><channel>\n").encode()
+        self.episodes = parts.episodes
+        self.starts = list(parts.lines)
+        last = len(parts.lines) - 1
+        self.end = parts.lines[last] + parts.data.count(
+            b"\n", parts.starts[last], parts.starts[last + 1]) - 1
+        self.elements = {}
+
+    def item_elements(self, index: int) -> list[tuple[int, etree._Element]]:
+        """The elements of the ``index``-th item with their lines in the feed."""
+        found = self.elements.get(index)
+        if found is None:
+            assert self.parts is not None
+            data = b"".join((self.wrapper, self.parts.chunk(index), b"</channel></rss>"))
+            item = etree.fromstring(data)[0][0]
+            shift = self.parts.lines[index] - 2  # the item starts on the wrapper's line 2
+            found = self.elements[index] = [(el.sourceline + shift, el) for el in item.iter()
+                                            if isinstance(el.tag, str)]
+        return found
 
     def place(self, line: int) -> tuple[Path, int | None] | None:
         """The source file (and line) of feed line ``line``; None when no source has it."""
@@ -88,7 +126,7 @@ class Sources:
         if index < 0 or index >= len(self.episodes) or line > self.end:
             return self.channel_place(line)
         built = self.episodes[index]
-        elements = self.elements[index]
+        elements = self.item_elements(index)
         # The element that starts on that line, else the one that runs over it.
         at = [el for n, el in elements if n == line] or \
             [el for n, el in elements if n <= line][-1:]
@@ -142,15 +180,17 @@ def transcript_source(built: BuiltEpisode, url: str | None) -> Path | None:
 
 
 def locate(findings: Sequence[Diagnostic], feed: bytes, episodes: list[BuiltEpisode],
-           feed_path: str, show_toml: Path | None = None) -> list[Diagnostic]:
+           feed_path: str, show_toml: Path | None = None,
+           parts: Feed | None = None) -> list[Diagnostic]:
     """Each finding at its source: an item's at its episode's files, the channel's at
-    ``show_toml`` (podcast.toml), else at ``feed_path``:line."""
+    ``show_toml`` (podcast.toml), else at ``feed_path``:line.  ``parts``: the build's
+    assembled ``feed``, so that only the items findings are on are parsed."""
     sources: Sources | None = None
     located = []
     for f in findings:
         place = None
         if f.line is not None:
-            sources = sources or Sources(feed, episodes, show_toml)
+            sources = sources or Sources(feed, episodes, show_toml, parts)
             place = sources.place(f.line)
         located.append(f.at(*place) if place else f.at(feed_path, f.line))
     return located

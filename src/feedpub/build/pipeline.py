@@ -132,10 +132,10 @@ def build(root: Path, *, update_lock: bool = False,
     if errors:
         raise BuildError([p.relative_to(root) for p in
                           locate(errors, feed, due, f"{layout.feed()} (not written)",
-                                 root / "podcast.toml")])
+                                 root / "podcast.toml", assembled)])
     warnings = [p.relative_to(root) for p in
                 locate([f for f in findings if f.severity == "warning"], feed, due,
-                       layout.feed(), root / "podcast.toml")]
+                       layout.feed(), root / "podcast.toml", assembled)]
     if site:
         progress.stage("building the site")
     outputs = [*(b.measured.media for b in due if b.measured.media),
