@@ -57,15 +57,16 @@ FORMATS = {
 AUDIO_EXTENSIONS = frozenset(e for f in FORMATS.values() for e in f.extensions)
 
 
-def alternate_files(path: Path) -> list[Path]:
+Listing = list[tuple[str, os.DirEntry[str]]]
+
+
+def alternate_files(path: Path, siblings: Listing | None = None) -> list[Path]:
     """Other encodings of the audio at ``path``: files beside it with the same name and
     another audio extension (``ep.opus`` next to ``ep.mp3``), or the same name plus a label
-    (``ep.64k.mp3``)."""
-    try:
-        with os.scandir(path.parent) as entries:
-            siblings = [(e.name, e) for e in entries]
-    except OSError:
-        return []
+    (``ep.64k.mp3``).  ``siblings``: the folder's listing (:func:`listing`), when the caller
+    looks at many files of one folder."""
+    if siblings is None:
+        siblings = listing(path.parent)
     stem = path.stem
     found = []
     for name, entry in siblings:
@@ -76,6 +77,17 @@ def alternate_files(path: Path) -> list[Path]:
                 name[:dot] == stem or name[:dot].startswith(stem + ".")) and entry.is_file():
             found.append(path.parent / name)
     return sorted(found)
+
+
+def listing(folder: Path) -> Listing:
+    """A folder's entries by name ([] if it cannot be read)."""
+    try:
+        with os.scandir(folder) as entries:
+            return [(e.name, e) for e in entries]
+    except OSError:
+        return []
+
+
 CHUNK = 1 << 20
 
 

@@ -305,6 +305,10 @@ class BuiltEpisode:
     companions: tuple[Output, ...] = ()  # transcript and chapters files, feed order
     #: (facts, URL) of every encoding when there are alternates: the enclosure first
     encodings: tuple[tuple[AudioFacts, str], ...] = ()
+    #: a digest of everything the episode was built from (its folder's files, its lock
+    #: entry, the show fields and code the stages read): what later stages key their
+    #: cached work on; "" when unknown (they then digest what they read themselves)
+    key: str = field(default="", compare=False)
 
     @property
     def episode(self) -> Episode:

@@ -19,11 +19,11 @@ from ..cache import Cache
 from ..companions import build_companions
 from ..config import load_show
 from ..dates import zone
-from ..episodes import episode_folders, load_episodes
-from ..errors import Diagnostic, FeedpubError, Problem
+from ..episodes import episode_folders, load_episode
+from ..errors import Diagnostic, EpisodeError, FeedpubError, Problem
 from ..feed import assemble, validate_feed
 from ..markup import markdown_to_html
-from ..model import BuiltEpisode, Output, Show
+from ..model import BuiltEpisode, Episode, Output, Show
 from ..output import LocalDirectory, Plan, apply, check_output_folder, plan, remove_stale_temp_files
 from ..progress import BuildStats, Progress, as_progress
 from ..site import build_site
@@ -33,6 +33,7 @@ from .locate import locate
 from .lock import Entry, Lock, load_lock
 from .media import artwork_output
 from .probe import probe_all
+from .units import Unit, Units
 
 
 class BuildError(FeedpubError):
@@ -80,35 +81,91 @@ def build(root: Path, *, update_lock: bool = False,
     recorded in the lock (so a CI checkout without its audio publishes it when due),
     but left out of the feed and the outputs until then.
     """
-    try:
-        show = load_show(root)
-        lock = load_lock(root)
-        artwork = artwork_output(show)
-    except FeedpubError as err:
-        raise type(err)([p.relative_to(root) for p in err.problems]) from None
+    show, lock, artwork = read_show(root)
     cache = Cache(root, show.podcast_guid)
     progress, stats = as_progress(progress), BuildStats()
-    episodes, problems = load_episodes(
-        show, lambda text: cache.render("markdown", text, markdown_to_html))
+    # measuring declared audio changes what an episode's sources give: no reuse then
+    units = Units(show, lock, cache, reuse=not measure)
+    built, notes = build_episodes(show, lock, units, update_lock, measure, progress, stats)
+    due, scheduled = due_episodes(show, built, now or datetime.now(UTC), progress)
+    artwork_url = artwork.url if artwork else show.artwork
+    feed, warnings = checked_feed(show, due, artwork_url, cache, check_all, progress)
+    if site:
+        progress.stage("building the site")
+    outputs = [*(b.measured.media for b in due if b.measured.media),
+               *(o for b in due for o in b.measured.alternate_media),
+               *([artwork] if artwork else []),
+               *sorted((o for b in due for o in b.companions), key=lambda o: o.path),
+               *(build_site(root, show, due, artwork_url, loudness_plots(root, lock, due),
+                            cache=cache) if site else []),
+               feed]
+    units.record_all()  # a clean build: its fresh units are kept for the next one
+    return BuildResult(show, due, outputs, next_lock(show, lock, built), warnings, scheduled,
+                       cache, notes, stats)
+
+
+def read_show(root: Path) -> tuple[Show, Lock, Output | None]:
+    """podcast.toml, feedpub.lock and the show's artwork, problems relative to ``root``."""
+    try:
+        show = load_show(root)
+        return show, load_lock(root), artwork_output(show)
+    except FeedpubError as err:
+        raise type(err)([p.relative_to(root) for p in err.problems]) from None
+
+
+def build_episodes(show: Show, lock: Lock, units: Units, update_lock: bool, measure: bool,
+                   progress: Progress, stats: BuildStats
+                   ) -> tuple[list[BuiltEpisode], list[str]]:
+    """Every episode folder built, in folder order: an unchanged one taken whole from the
+    cache, the others loaded, measured and given their companions; every episode's
+    identity checked.  Raise BuildError with every problem found."""
+    folders = episode_folders(show)
+    looked = [units.look(folder) for folder in folders]
+    loaded, problems = load_changed(show, [u for u in looked if u.built is None], units.cache)
+    episodes = [u.built.episode if u.built else loaded[u.slug]
+                for u in looked if u.built or u.slug in loaded]
     if not episodes and not problems:
         raise BuildError(Problem(show.episodes_dir, "the show has no episodes",
                                  hint='create one with: feedpub new "Title"'))
-    present = {folder.name for folder in episode_folders(show)}
     problems += check_show_guid(show, lock, update_lock)
-    problems += check_identities(episodes, present, lock, update_lock)
-    measured, audio_problems = probe_all(show, episodes, lock, update_lock, progress, cache,
-                                         measure_declared=measure, stats=stats)
+    problems += check_identities(episodes, {f.name for f in folders}, lock, update_lock)
+    measured, audio_problems = probe_all(show, list(loaded.values()), lock, update_lock,
+                                         progress, units.cache, measure_declared=measure,
+                                         stats=stats)
     problems += audio_problems
     progress.stage("rendering episodes", len(measured))
-    built = []
+    fresh = {}
     for m in measured:
-        built.append(build_companions(show, m, problems))
+        fresh[m.slug] = build_companions(show, m, problems)
         progress.advance()
-    stats.episodes = len(built)
+    built = [u.built or units.keyed(u, fresh[u.slug]) for u in looked
+             if u.built or u.slug in fresh]
+    stats.episodes, stats.reused = len(built), units.reused
     problems += check_enclosures(built)
     if problems:
-        raise BuildError([p.relative_to(root) for p in problems])
-    moment = now or datetime.now(UTC)
+        raise BuildError([p.relative_to(show.root) for p in problems])
+    return built, [f"{m.slug}: {m.note}" for m in measured if m.note]
+
+
+def load_changed(show: Show, units: list[Unit], cache: Cache
+                 ) -> tuple[dict[str, Episode], list[Problem]]:
+    """The episodes the cache did not have, loaded from their folders (Markdown rendered
+    through the cache), and the problems of those that did not load."""
+    def render(text: str) -> str:
+        return cache.render("markdown", text, markdown_to_html)
+
+    loaded, problems = {}, []
+    for unit in units:
+        try:
+            loaded[unit.slug] = load_episode(show, unit.folder, render)
+        except EpisodeError as err:
+            problems.extend(err.problems)
+    return loaded, problems
+
+
+def due_episodes(show: Show, built: list[BuiltEpisode], moment: datetime, progress: Progress
+                 ) -> tuple[list[BuiltEpisode], list[BuiltEpisode]]:
+    """The episodes in the feed and those scheduled later (soonest first)."""
     scheduled = sorted((b for b in built if b.episode.pub_date > moment),
                        key=lambda b: (b.episode.pub_date, b.slug))
     for b in scheduled:
@@ -119,13 +176,18 @@ def build(root: Path, *, update_lock: bool = False,
         raise BuildError(Problem(show.episodes_dir, "no episode is due yet: the first, "
                                  f"{first.slug!r}, is scheduled for {when(show, first)}",
                                  hint="a feed needs at least one published episode"))
-    layout = show.layout
-    artwork_url = artwork.url if artwork else show.artwork
+    return due, scheduled
+
+
+def checked_feed(show: Show, due: list[BuiltEpisode], artwork_url: str, cache: Cache,
+                 check_all: bool, progress: Progress) -> tuple[Output, list[Diagnostic]]:
+    """The feed, and the offline rules' warnings, each finding reported at the file it
+    came from (an item's at its episode's files, the channel's at its line of
+    podcast.toml)."""
+    root, layout = show.root, show.layout
     progress.stage("rendering the feed")
     assembled = assemble(show, due, artwork_url, cache)
     feed = assembled.data
-    # The feed rules, each finding reported at the file it came from (an item's at
-    # its episode's files, the channel's at its line of podcast.toml).
     progress.stage("checking the feed")
     findings = validate_feed(assembled, cache, source=layout.feed(), full=check_all)
     errors = [f for f in findings if f.severity == "error"]
@@ -136,23 +198,16 @@ def build(root: Path, *, update_lock: bool = False,
     warnings = [p.relative_to(root) for p in
                 locate([f for f in findings if f.severity == "warning"], feed, due,
                        layout.feed(), root / "podcast.toml", assembled)]
-    if site:
-        progress.stage("building the site")
-    outputs = [*(b.measured.media for b in due if b.measured.media),
-               *(o for b in due for o in b.measured.alternate_media),
-               *([artwork] if artwork else []),
-               *sorted((o for b in due for o in b.companions), key=lambda o: o.path),
-               *(build_site(root, show, due, artwork_url, loudness_plots(root, lock, due),
-                            cache=cache) if site else []),
-               Output("feed", layout.feed(), show.feed_url, FEED_MIME, len(feed),
-                      assembled.sha256, "feed", content=feed)]
-    new_lock = Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio, b.measured.alternates,
-                                              kept_analysis(lock, b),
-                                              declared=b.measured.provenance == "declared")
-                                for b in built}, podcast_guid=show.podcast_guid)
-    changes = [f"{m.slug}: {m.note}" for m in measured if m.note]
-    return BuildResult(show, due, outputs, new_lock, warnings, scheduled, cache, changes,
-                       stats)
+    return Output("feed", layout.feed(), show.feed_url, FEED_MIME, len(feed),
+                  assembled.sha256, "feed", content=feed), warnings
+
+
+def next_lock(show: Show, lock: Lock, built: list[BuiltEpisode]) -> Lock:
+    """feedpub.lock as this build leaves it: every episode's guid and audio facts."""
+    return Lock(lock.path, {b.slug: Entry(b.episode.guid, b.audio, b.measured.alternates,
+                                          kept_analysis(lock, b),
+                                          declared=b.measured.provenance == "declared")
+                            for b in built}, podcast_guid=show.podcast_guid)
 
 
 def when(show: Show, built: BuiltEpisode) -> str:
@@ -209,8 +264,25 @@ def write_outputs(result: BuildResult, output: Path,
     """Publish the build to the local folder ``output``: what changed, in the outputs'
     order (the feed last), each file atomically; return what was done."""
     todo = plan_outputs(result, output)
+    check_sources(todo, result.cache)
     remove_stale_temp_files(output, todo.folders)  # left by a run that was killed
     apply(todo, target, as_progress(progress))
     if result.cache is not None:
         result.cache.save()
     return todo
+
+
+def check_sources(todo: Plan, cache: Cache | None) -> None:
+    """Before anything is written: every file to copy is still there (a reused episode's
+    companions are the cache's blobs, which a podcaster may delete during a build)."""
+    blobs = cache.blob_path("00").parent.parent if cache else None
+    for step in todo.steps:
+        source = step.output.source if step.output else None
+        if source is None or source.is_file():
+            continue
+        if blobs is not None and source.is_relative_to(blobs):
+            raise BuildError(Problem(source, "the build cache changed during the build: a "
+                                     "file it held is gone; nothing was written",
+                                     hint="run the build again"))
+        raise BuildError(Problem(source, "gone since the build read it; nothing was written",
+                                 hint="run the build again"))

@@ -1,0 +1,455 @@
+"""Per-episode units of work: an unchanged episode folder is taken whole from the cache.
+
+A **unit** is what a build does for one episode folder -- load it (episode.toml, the show
+notes), measure its audio, make its companions (transcripts, chapters) -- and its result,
+a :class:`~feedpub.model.BuiltEpisode`.  Its **key** is a digest of everything those
+stages read:
+
+* every file under the folder, by name and SHA-256 of its bytes (a symlink also by its
+  target); the SHA-256 comes from the file's stat fingerprint recorded with the unit, so
+  an unchanged file costs one ``stat`` and a fresh clone (new mtimes) only hashes;
+* the episode's entry in ``feedpub.lock`` (guid, audio facts, alternates);
+* the show fields the stages read (:func:`context_of`), not the whole podcast.toml;
+* feedpub's code hash and the environment that changes what is accepted;
+* audio kept outside the folder (``media_dir``, an absolute path) and its other
+  encodings, checked as dependencies of the unit.
+
+A hit rebuilds the built episode from its record without reading a source again:
+companion files stay in the cache as blobs (``Output.source``), and transcripts' segments
+are read from their blob only when a stage asks for them (the site, for a page it renders
+again).  Only a build that found no problem at all records its units (saved with the cache when
+the build is written): an episode with an error is never cached, so it is rebuilt every
+time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from .. import transcripts
+from ..audio import AUDIO_EXTENSIONS, Listing, alternate_files, listing, sha256_of
+from ..cache import Cache, code_hash, fingerprint
+from ..model import (
+    AudioFacts,
+    BuiltEpisode,
+    Chapter,
+    DeclaredDuration,
+    Episode,
+    MeasuredEpisode,
+    Output,
+    Segment,
+    Show,
+    Speaker,
+    Transcript,
+)
+from ..validate.hosts import ALLOW_TEST_HOSTS
+from .lock import Entry, Lock
+from .media import local_audio_path
+
+KIND = "units"
+FORMAT = 1  # the record's layout; a change makes every record a miss
+
+T = TypeVar("T")
+Row = list[Any]  # a file under the folder: name, link target, size, mtime, ctime, inode
+
+
+def _new(cls: type[T], values: dict[str, Any]) -> T:
+    """A frozen dataclass instance from all its field values, without the per-field
+    ``object.__setattr__`` of its generated ``__init__`` (the unit's records hold every
+    field, and materialising thousands of episodes is on every build's path)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
+
+
+_FIELDS = {cls: tuple(f.name for f in fields(cls))
+           for cls in (AudioFacts, Chapter, Segment, Speaker, Output, Episode,
+                       MeasuredEpisode, BuiltEpisode, DeclaredDuration)}
+
+
+def _check_fields() -> None:
+    """The records' layout below names each field; a model change must change it too."""
+    assert len(_FIELDS[AudioFacts]) == 9 and len(_FIELDS[Chapter]) == 7
+    assert len(_FIELDS[Output]) == 12 and len(_FIELDS[Episode]) == 20
+    assert len(_FIELDS[MeasuredEpisode]) == 7 and len(_FIELDS[BuiltEpisode]) == 7
+
+
+_check_fields()
+
+
+# -- the key ------------------------------------------------------------------------
+
+def context_of(show: Show) -> str:
+    """What the unit's stages read of the show and its environment: dates (time zone),
+    serial numbering, derived guids, transcript languages, where audio is found, URLs."""
+    fields_read = (FORMAT, code_hash(), str(show.root), show.episodes_dir, show.timezone,
+                   show.type, show.podcast_guid, show.language,
+                   str(show.media_dir) if show.media_dir else None, show.feed_url,
+                   show.media_base_url, os.environ.get(ALLOW_TEST_HOSTS, ""))
+    return hashlib.sha256(repr(fields_read).encode()).hexdigest()
+
+
+def facts_key(a: AudioFacts | None) -> tuple[Any, ...] | None:
+    if a is None:
+        return None
+    return (a.file, a.size, a.duration, a.mime, a.sha256, a.kind, a.bitrate, a.sri,
+            tuple((c.start, c.title, c.end, c.url, c.img, c.toc) for c in a.chapters))
+
+
+def entry_key(entry: Entry) -> str:
+    """The lock entry as the probe reads it (not ``audio check``'s analysis)."""
+    return repr((entry.guid, facts_key(entry.audio),
+                 tuple(facts_key(a) for a in entry.alternates), entry.declared))
+
+
+def walk(folder: Path, prefix: str = "") -> list[Row] | None:
+    """Every file under ``folder`` with its stat fingerprint, sorted by name; None when
+    something there is neither a regular file nor a folder (a unit is then not cached)."""
+    rows: list[Row] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                link = None
+                if entry.is_symlink():
+                    link = os.readlink(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    below = walk(Path(entry.path), name + "/")
+                    if below is None:
+                        return None
+                    rows += below
+                    continue
+                st = entry.stat()
+                if not stat.S_ISREG(st.st_mode):
+                    return None
+                rows.append([name, link, *fingerprint(st)])
+    except OSError:
+        return None
+    rows.sort()  # by name: names are unique
+    return rows
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
+
+
+# -- records ------------------------------------------------------------------------
+
+def facts_row(a: AudioFacts) -> list[Any]:
+    return [a.file, a.size, a.duration, a.mime, a.sha256, a.kind,
+            [chapter_row(c) for c in a.chapters], a.bitrate, a.sri]
+
+
+def facts_of(row: list[Any]) -> AudioFacts:
+    values = dict(zip(_FIELDS[AudioFacts], row))
+    values["chapters"] = tuple(chapter_of(c) for c in row[6])
+    return _new(AudioFacts, values)
+
+
+def chapter_row(c: Chapter) -> list[Any]:
+    return [c.start, c.title, c.end, c.url, c.img, c.toc, c.line]
+
+
+def chapter_of(row: list[Any]) -> Chapter:
+    return _new(Chapter, dict(zip(_FIELDS[Chapter], row)))
+
+
+def output_row(o: Output) -> list[Any]:
+    return [o.kind, o.path, o.url, o.mime, o.size, o.sha256, o.cache, o.root,
+            str(o.source) if o.source else None, o.language, o.rel]
+
+
+def output_of(row: list[Any], source: Path | None = None) -> Output:
+    values = dict(zip(("kind", "path", "url", "mime", "size", "sha256", "cache", "root"), row))
+    values.update(content=None, source=source or (Path(row[8]) if row[8] else None),
+                  language=row[9], rel=row[10])
+    return _new(Output, values)
+
+
+def date_row(moment: datetime) -> list[Any]:
+    """A date as its wall time and zone: exactly the datetime episode.toml gave."""
+    if isinstance(moment.tzinfo, ZoneInfo):
+        return [moment.replace(tzinfo=None).isoformat(), moment.tzinfo.key, moment.fold]
+    return [moment.isoformat(), None, moment.fold]
+
+
+def date_of(row: list[Any]) -> datetime:
+    moment = datetime.fromisoformat(row[0])
+    if row[1] is not None:
+        moment = moment.replace(tzinfo=ZoneInfo(row[1]))
+    return moment.replace(fold=row[2]) if row[2] else moment
+
+
+def episode_row(ep: Episode) -> list[Any]:
+    dd = ep.declared_duration
+    return [ep.title, date_row(ep.pub_date), ep.guid, ep.audio_file,
+            [dd.text, dd.low, dd.high] if dd else None, ep.season, ep.number,
+            ep.episode_type, ep.explicit, ep.description_html, ep.description_text, ep.link,
+            ep.image, [[s.name, s.role, s.group, s.href, s.img, s.label] for s in ep.speakers],
+            [p.name for p in ep.transcript_files], list(ep.transcript_languages),
+            ep.chapters_file.name if ep.chapters_file else None, ep.guid_is_permalink]
+
+
+def episode_of(row: list[Any], slug: str, folder: Path) -> Episode:
+    dd = row[4]
+    return _new(Episode, {
+        "slug": slug, "folder": folder, "title": row[0], "pub_date": date_of(row[1]),
+        "guid": row[2], "audio_file": row[3],
+        "declared_duration": _new(DeclaredDuration, {"text": dd[0], "low": dd[1],
+                                                     "high": dd[2]}) if dd else None,
+        "season": row[5], "number": row[6], "episode_type": row[7], "explicit": row[8],
+        "description_html": row[9], "description_text": row[10], "link": row[11],
+        "image": row[12],
+        "speakers": tuple(_new(Speaker, dict(zip(_FIELDS[Speaker], s))) for s in row[13]),
+        "transcript_files": tuple(folder / name for name in row[14]),
+        "transcript_languages": tuple(row[15]),
+        "chapters_file": folder / row[16] if row[16] else None,
+        "guid_is_permalink": row[17],
+    })
+
+
+class StoredTranscript(Transcript):
+    """A transcript whose segments stay in the cache until a stage asks for them (read
+    again on each access, not kept: most builds never need them)."""
+
+    def __init__(self, language: str | None, source: Path | None,
+                 load: Callable[[], tuple[Segment, ...]]) -> None:
+        object.__setattr__(self, "language", language)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "_load", load)
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        load: Callable[[], tuple[Segment, ...]] = self.__dict__["_load"]
+        return load()
+
+
+def segments_json(tr: Transcript) -> bytes:
+    return json.dumps([[s.text, s.speaker, s.start, s.end, s.line] for s in tr.segments],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def segments_loader(cache: Cache, sha: str, source: Path, language: str,
+                    speakers: tuple[Speaker, ...]) -> Callable[[], tuple[Segment, ...]]:
+    """The segments from their blob; if the cache went away meanwhile, from the source."""
+    def load() -> tuple[Segment, ...]:
+        data = cache.get_blob(sha)
+        if data is not None:
+            try:
+                return tuple(_new(Segment, dict(zip(_FIELDS[Segment], row)))
+                             for row in json.loads(data))
+            except (ValueError, TypeError):
+                pass
+        return transcripts.name_speakers(transcripts.read(source, language),
+                                         speakers).segments
+    return load
+
+
+@dataclass
+class Unit:
+    """One episode folder: its key, and its built episode when the cache had it."""
+
+    folder: Path
+    rows: list[Row] | None  # the folder's files (None: not cacheable)
+    shas: list[str | None]  # each row's SHA-256
+    files: str  # the digest of the folder's files and the show context ("": none)
+    built: BuiltEpisode | None = None  # reused from the cache
+
+    @property
+    def slug(self) -> str:
+        return self.folder.name
+
+    def with_entry(self, entry: Entry | None) -> str:
+        """The unit's base key: its files with the lock entry it is built under."""
+        text = f"{self.files}\0{entry_key(entry) if entry else None}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Units:
+    """The units of one build: looked up before loading, recorded after a clean build."""
+
+    def __init__(self, show: Show, lock: Lock, cache: Cache, reuse: bool = True) -> None:
+        self.show, self.lock, self.cache, self.reuse = show, lock, cache, reuse
+        self.context = context_of(show)
+        self.fresh: list[tuple[Unit, BuiltEpisode, str]] = []
+        self.reused = 0
+        self.listings: dict[Path, Listing] = {}  # folders of audio kept elsewhere
+
+    # -- looking up ---------------------------------------------------------------
+    def look(self, folder: Path) -> Unit:
+        """The unit of ``folder``: its key, and its built episode if the cache has it."""
+        rows = walk(folder) if self.reuse else None
+        if rows is None:
+            return Unit(folder, None, [], "")
+        found = self.cache.lookup(KIND, folder.name)
+        record: list[Any] = found if isinstance(found, list) and len(found) == 5 else []
+        known: dict[str, Row] = {}
+        if record and isinstance(record[1], list):
+            known = {r[0]: r for r in record[1] if isinstance(r, list) and len(r) == 7
+                     and isinstance(r[0], str) and isinstance(r[6], str)}
+        shas: list[str | None] = []
+        for row in rows:
+            old = known.get(row[0])
+            if old is not None and old[:6] == row:
+                shas.append(old[6])
+            else:
+                shas.append(file_hash(folder / row[0]))
+        if None in shas:
+            return Unit(folder, None, [], "")
+        digest = hashlib.sha256(f"{self.context}\0{folder.name}".encode())
+        for row, sha in zip(rows, shas):
+            digest.update(f"\0{row[0]}\0{row[1]}\0{sha}".encode())
+        unit = Unit(folder, rows, shas, digest.hexdigest())
+        if record and record[0] == unit.with_entry(self.lock.entries.get(folder.name)):
+            try:
+                unit.built = self.materialise(unit, record)
+            except (LookupError, TypeError, ValueError, AttributeError):
+                unit.built = None  # a damaged record: rebuilt
+            if unit.built is not None:
+                self.reused += 1
+        if unit.built is None:
+            self.remember_audio_hashes(unit)
+        return unit
+
+    def remember_audio_hashes(self, unit: Unit) -> None:
+        """Hand the audio hashes to the probe, which would otherwise read the files again."""
+        assert unit.rows is not None
+        for row, sha in zip(unit.rows, unit.shas):
+            if sha and Path(row[0]).suffix.lower() in AUDIO_EXTENSIONS:
+                self.cache.remember_sha256(unit.folder / row[0], sha)
+
+    def materialise(self, unit: Unit, record: list[Any]) -> BuiltEpisode | None:
+        """The built episode of a record whose base key matched, or None if what it
+        depends on outside the folder changed or a blob it names is gone or damaged."""
+        _, _, deps, key, payload = record
+        if not self.deps_hold(deps):
+            return None
+        ep_row, m_row, b_row = payload
+        folder, cache = unit.folder, self.cache
+        episode = episode_of(ep_row, unit.slug, folder)
+        audio = facts_of(m_row[0])
+        alternates = tuple(facts_of(a) for a in m_row[3])
+        measured = _new(MeasuredEpisode, {
+            "episode": episode, "audio": audio, "provenance": m_row[1],
+            "media": output_of(m_row[2]) if m_row[2] else None,
+            "alternates": alternates,
+            "alternate_media": tuple(output_of(o) for o in m_row[4]), "note": None})
+        companions = []
+        for row in b_row[3]:
+            if cache.intact_blob(row[5]) != row[4]:
+                return None  # gone or damaged
+            companions.append(output_of(row, cache.blob_path(row[5])))
+        stored = []
+        files = {p.name: p for p in episode.transcript_files}
+        for language, source, sha in b_row[1]:
+            if not cache.keep_blob(sha):
+                return None
+            path = files.get(source) or folder / source
+            stored.append(StoredTranscript(language, path, segments_loader(
+                cache, sha, path, language, episode.speakers)))
+        facts = (audio, *alternates)
+        return _new(BuiltEpisode, {
+            "measured": measured, "enclosure_url": b_row[0], "transcripts": tuple(stored),
+            "chapters": tuple(chapter_of(c) for c in b_row[2]),
+            "companions": tuple(companions),
+            "encodings": tuple((facts[i], url) for i, url in b_row[4]), "key": key})
+
+    def deps_hold(self, deps: list[Any]) -> bool:
+        """Audio outside the folder still has the bytes (and other encodings) recorded."""
+        if not deps:
+            return True
+        path, sha, alternates = Path(deps[0]), deps[1], deps[2]
+        if sha is None:
+            return not path.exists()
+        if self.sha_of(path) != sha:
+            return False
+        parent = path.parent
+        if parent not in self.listings:
+            self.listings[parent] = listing(parent)
+        found = alternate_files(path, self.listings[parent])
+        return [str(p) for p in found] == [a[0] for a in alternates] and all(
+            self.sha_of(p) == a[1] for p, a in zip(found, alternates))
+
+    def sha_of(self, path: Path) -> str | None:
+        sha = self.cache.known_sha256(path) or file_hash(path)
+        if sha is not None:
+            self.cache.remember_sha256(path, sha)
+        return sha
+
+    # -- recording ----------------------------------------------------------------
+    def keyed(self, unit: Unit, built: BuiltEpisode) -> BuiltEpisode:
+        """A freshly built episode with its key, kept to be recorded if the build is clean.
+
+        The key names the lock entry this build writes for the episode: the next build
+        reads that entry, and gives this same episode -- unless the audio was measured
+        from a URL (the next build takes the facts from the lock): that one waits."""
+        m = built.measured
+        if not unit.files or (m.provenance == "measured" and m.media is None):
+            return built
+        base = unit.with_entry(Entry(built.episode.guid, m.audio, m.alternates,
+                                     declared=m.provenance == "declared"))
+        deps = self.deps_of(unit.folder, built)
+        key = hashlib.sha256(f"{base}\0{json.dumps(deps)}".encode()).hexdigest()
+        built = replace(built, key=key)
+        self.fresh.append((unit, built, base))
+        return built
+
+    def deps_of(self, folder: Path, built: BuiltEpisode) -> list[Any]:
+        path = local_audio_path(self.show, built.episode)
+        if path is None or inside(path, folder):
+            return []
+        if built.measured.media is None:
+            return [str(path), None, []]
+        return [str(path), built.audio.sha256,
+                [[str(o.source), o.sha256] for o in built.measured.alternate_media]]
+
+    def record_all(self) -> None:
+        """Record the fresh units of a build that found no problem (the cache keeps them
+        in memory until the build is written)."""
+        cache = self.cache
+        for unit, built, base in self.fresh:
+            assert unit.rows is not None
+            if any(tr.source is None for tr in built.transcripts):
+                continue  # not one read from the folder: left uncached
+            m = built.measured
+            companions = []
+            stored = []
+            for o in built.companions:
+                cache.put_blob(o.read(), defer=True)
+                companions.append(output_row(o))
+            for tr in built.transcripts:
+                assert tr.source is not None
+                sha = cache.put_blob(segments_json(tr), defer=True)
+                stored.append([tr.language, tr.source.relative_to(unit.folder).as_posix(), sha])
+            facts = [m.audio, *m.alternates]
+            payload = [
+                episode_row(built.episode),
+                [facts_row(m.audio), m.provenance, output_row(m.media) if m.media else None,
+                 [facts_row(a) for a in m.alternates],
+                 [output_row(o) for o in m.alternate_media]],
+                [built.enclosure_url, stored, [chapter_row(c) for c in built.chapters],
+                 companions, [[facts.index(a), url] for a, url in built.encodings]],
+            ]
+            files = [[*row, sha] for row, sha in zip(unit.rows, unit.shas)]
+            deps = self.deps_of(unit.folder, built)
+            cache.store(KIND, unit.slug, [base, files, deps, built.key, payload])
+
+
+def inside(path: Path, folder: Path) -> bool:
+    rel = os.path.relpath(os.path.normpath(path), os.path.normpath(folder))
+    return not (rel == ".." or rel.startswith(".." + os.sep) or os.path.isabs(rel))
+
+
+__all__ = ["KIND", "StoredTranscript", "Unit", "Units", "context_of"]
