@@ -434,3 +434,44 @@ def test_installing_or_removing_a_package_is_another_identity(show: Path, tmp_pa
     assert state.identity(show, public, False) == before
     (packages / "nh3-9.9.dist-info").mkdir()  # what an upgrade of nh3 leaves behind
     assert state.identity(show, public, False) != before
+
+
+def test_the_console_script_answers_before_loading_click(show: Path) -> None:
+    env = {**os.environ, "FEEDPUB_ALLOW_TEST_HOSTS": "1"}
+    feed = show / "public" / "feed.xml"
+    argv = [sys.executable, "-X", "importtime", "-m", "feedpub", "-C", str(show), "build",
+            "--no-site", "-o", "public"]
+    subprocess.run(argv, capture_output=True, env=env, check=True)  # this process's identity
+    settle(show)
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
+    assert proc.stdout == (f"{feed}: 3 episodes, 0 rebuilt, 3 reused, 0 probed, "
+                           "0 files written, 0 removed\n")
+    loaded = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
+              if line.startswith("import time:")]
+    assert "feedpub.state" in loaded and "click" not in loaded and "feedpub.cli" not in loaded
+    check = subprocess.run([*argv, "--check"], capture_output=True, text=True, env=env)
+    assert (check.returncode, check.stdout) == (0, "feed is up to date\n")
+    edit_show(show)  # then the command runs as always
+    check = subprocess.run([*argv, "--check"], capture_output=True, text=True, env=env)
+    assert check.returncode == 1 and "out of date: write" in check.stdout
+    assert "click" in check.stderr
+
+
+@pytest.mark.parametrize("argv,parsed", [
+    (["build"], (None, None, False, True, False)),
+    (["-C", "show", "build", "-o", "out", "-q", "--no-site", "--check"],
+     ("show", "out", True, False, True)),
+    (["build", "--output=a", "--quiet", "--output", "b"], (None, "b", True, True, False)),
+    (["build", "-o"], None),  # click says what is missing
+    (["build", "--update-lock"], None),
+    (["build", "--traceback"], None),
+    (["build", "-qo", "x"], None),
+    (["-C", "a", "-C", "b", "build"], None),
+    (["--help"], None),
+    (["status"], None),
+    ([], None),
+])
+def test_only_a_plain_build_takes_the_shortcut(argv: list[str], parsed) -> None:
+    from feedpub.entry import plain_build
+
+    assert plain_build(argv) == (None if parsed is None else tuple(parsed))

@@ -1,5 +1,5 @@
 """python -m feedpub"""
 
-from .cli import main
+from .entry import main
 
 main()

@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .errors import ExitCode, Failed, FeedpubError, Problem, Terminated, UsageError
 from .progress import Progress
-from .wording import counted
+from .wording import build_summary, counted
 
 if TYPE_CHECKING:
     from .build import BuildResult
@@ -128,24 +128,19 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
     Example: feedpub build --output public/
     """
     from . import state
+    from .entry import answer
 
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
     if not (check_lock or update_lock or measure):
         # nothing changed since the last written build: say what it said, import nothing
-        saved = state.up_to_date(root, output, site=not no_site)
-        if saved is not None:
-            notes = BuildProgress(enabled=not quiet)
-            for line in saved["progress"]:
-                notes(line)
-            for warning in saved["warnings"]:
-                click.echo(f"feedpub: {warning}", err=True)
-            if check:
-                click.echo("feed is up to date")
-            else:
-                episodes, scheduled = saved["episodes"], saved["scheduled"]
-                click.echo(build_summary(saved["feed"], episodes, scheduled, 0,
-                                         episodes + scheduled, 0, 0, 0))
+        # (the console script asks before loading click: feedpub.entry)
+        said = answer(root, output, site=not no_site, check=check, quiet=quiet)
+        if said is not None:
+            for line in said[1]:
+                click.echo(line, err=True)
+            for line in said[0]:
+                click.echo(line)
             return
     from .build import build as run_build
     from .build import plan_outputs, write_outputs
@@ -188,15 +183,6 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
     click.echo(build_summary(output / result.outputs[-1].path, len(result.episodes),
                              len(result.scheduled), stats.rebuilt, stats.reused, stats.probed,
                              len(done.write), len(done.remove)))
-
-
-def build_summary(feed: Path | str, episodes: int, scheduled: int, rebuilt: int, reused: int,
-                  probed: int, written: int, removed: int) -> str:
-    """The last line of ``feedpub build`` (also when it answers from the saved state)."""
-    later = f" ({scheduled} scheduled for later)" if scheduled else ""
-    return (f"{feed}: {counted(episodes, 'episode')}{later}, {rebuilt} rebuilt, "
-            f"{reused} reused, {probed} probed, {counted(written, 'file')} written, "
-            f"{removed} removed")
 
 
 class BuildProgress(Progress):
