@@ -8,13 +8,17 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audiofactory import make_audio
 from feedpub.build import build, write_outputs
 from feedpub.cache import CACHE_DIR, Cache
+from feedpub.layout import Layout
 from feedpub.model import Output
 
 TRANSCRIPT = "Speaker #0\nBonjour et bienvenue dans l'émission.\n"
@@ -62,16 +66,16 @@ def show(make_show) -> Path:
 
 @pytest.fixture
 def pagefind_runs(monkeypatch) -> list[list[str]]:
-    """Every Pagefind run of the test (a wrapper of subprocess.run, which still runs)."""
+    """Every Pagefind run of the test (a wrapper of subprocess.Popen, which still runs)."""
     runs: list[list[str]] = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def counting(command, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if "pagefind_bin" in command:
-            runs.append(list(command))
+        if any("pagefind" in os.fspath(part) for part in command):
+            runs.append([os.fspath(part) for part in command])
         return real(command, *args, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", counting)
+    monkeypatch.setattr(subprocess, "Popen", counting)
     return runs
 
 
@@ -261,3 +265,19 @@ def test_intact_blob_sees_a_rewrite_with_the_same_size_and_mtime(tmp_path: Path)
     flip_last_byte(cache.blob_path(sha))
     assert Cache(tmp_path, "show-a").intact_blob(sha) is None
     assert Cache(tmp_path, "show-a").intact_blob("../../etc/passwd") is None
+
+
+# -- faster links: the layout's string shortcut gives PurePosixPath's answer ------------
+
+PARTS = ["a", "ep-1", ".", "..", "", "index.html", "é x", "pagefind", "style.css"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PARTS), min_size=1, max_size=4).map("/".join),
+       st.lists(st.sampled_from(PARTS), min_size=1, max_size=4).map("/".join))
+def test_relative_links_are_those_of_purepath(from_path: str, to_path: str) -> None:
+    start, target = PurePosixPath(from_path).parent, PurePosixPath(to_path)
+    rel = "../" * len(start.parts) + (str(target) if str(target) != "." else "")
+    rel = rel.removesuffix("index.html")
+    assert Layout("https://x.org/s/feed.xml", "https://m.org/").relative(
+        from_path, to_path) == (quote(rel) or "./")

@@ -22,6 +22,12 @@ FEED_NAME = "feed.xml"
 Root = str  # "site" or "media"
 
 
+def plain(path: str) -> bool:
+    """A relative path as the layout makes them, which PurePosixPath leaves as it is:
+    no empty, ``.`` or ``..`` part (so no leading or trailing slash)."""
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
 @dataclass(frozen=True)
 class Layout:
     """Paths and URLs of one show, derived from its ``feed_url`` and ``media_base_url``."""
@@ -82,10 +88,13 @@ class Layout:
     def relative(self, from_path: str, to_path: str) -> str:
         """A link from one site-root file to another that works under any sub-path
         (and in a preview on another host): ``index.html`` becomes its folder."""
-        start = PurePosixPath(from_path).parent
-        target = PurePosixPath(to_path)
-        up = len(start.parts)
-        rel = "../" * up + str(target) if str(target) != "." else "../" * up
+        if plain(from_path) and plain(to_path):  # as the layout makes them: no Path needed
+            rel = "../" * from_path.count("/") + to_path
+        else:
+            start = PurePosixPath(from_path).parent
+            target = PurePosixPath(to_path)
+            up = len(start.parts)
+            rel = "../" * up + str(target) if str(target) != "." else "../" * up
         if rel.endswith("index.html"):
             rel = rel[: -len("index.html")]
         return quote(rel) or "./"

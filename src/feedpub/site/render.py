@@ -131,6 +131,8 @@ class SiteRenderer:
         self.static = self.theme.static_files()
         self.templates: dict[str, jinja2.Template] = {}
         self.links: dict[tuple[str, str], str] = {}
+        self.common: dict[str, dict[str, Any]] = {}
+        self._series: dict[str, Any] | None = None
         # Asset links carry a hash of the content: caches can keep them, a change shows.
         self.versions = {name: hashlib.sha256(data).hexdigest()[:10]
                          for name, data in self.static.items()}
@@ -143,7 +145,7 @@ class SiteRenderer:
     # -- links --------------------------------------------------------------------
     def relative(self, page: str, target: str) -> str:
         """Layout.relative, remembered: pages of one folder ask for the same links."""
-        key = (PurePosixPath(page).parent.as_posix(), target)
+        key = (page.rpartition("/")[0], target)  # the folder: its pages share links
         link = self.links.get(key)
         if link is None:
             link = self.links[key] = self.layout.relative(page, target)
@@ -155,19 +157,23 @@ class SiteRenderer:
         return f"{link}?v={version}" if version else link
 
     def page_common(self, page: str, canonical: str) -> dict[str, Any]:
-        layout = self.layout
-        return {
-            "lang": self.lang, "show": self.show, "w": self.words,
-            "feed_url": layout.url(layout.feed()),
-            "canonical": canonical,
-            "home": self.relative(page, layout.show_page(1)),
-            "css": self.asset_link(page, "style.css"),
-            "js": self.asset_link(page, "site.js"),
-            "search": self.options.search,
-            "pagefind_css": self.relative(page, layout.search_bundle() + "pagefind-ui.css"),
-            "pagefind_js": self.relative(page, layout.search_bundle() + "pagefind-ui.js"),
-            "og_locale": words.og_locale(self.lang),
-        }
+        """What every page's context has; the same for the pages of one folder."""
+        folder = page.rpartition("/")[0]
+        common = self.common.get(folder)
+        if common is None:
+            layout = self.layout
+            common = self.common[folder] = {
+                "lang": self.lang, "show": self.show, "w": self.words,
+                "feed_url": layout.url(layout.feed()),
+                "home": self.relative(page, layout.show_page(1)),
+                "css": self.asset_link(page, "style.css"),
+                "js": self.asset_link(page, "site.js"),
+                "search": self.options.search,
+                "pagefind_css": self.relative(page, layout.search_bundle() + "pagefind-ui.css"),
+                "pagefind_js": self.relative(page, layout.search_bundle() + "pagefind-ui.js"),
+                "og_locale": words.og_locale(self.lang),
+            }
+        return {**common, "canonical": canonical}
 
     def render(self, template: str, **context: Any) -> bytes:
         return self.env_render(template, context).encode("utf-8")
@@ -236,6 +242,11 @@ class SiteRenderer:
         return files
 
     def series_ld(self) -> dict[str, Any]:
+        if self._series is None:
+            self._series = self.make_series_ld()
+        return self._series
+
+    def make_series_ld(self) -> dict[str, Any]:
         show, layout = self.show, self.layout
         return {
             "@type": "PodcastSeries", "name": show.title, "description": show.description,
@@ -330,7 +341,7 @@ class SiteRenderer:
             path = self.layout.episode_page(built.slug)
             embed = self.layout.embed_page(built.slug)
             # One context for both: the two pages share a folder, so relative links match.
-            assert PurePosixPath(path).parent == PurePosixPath(embed).parent
+            assert path.rpartition("/")[0] == embed.rpartition("/")[0]
             yield from self.cached(partial(self.episode_page_key, built), [path, embed],
                                    partial(self.render_episode, built, path))
 

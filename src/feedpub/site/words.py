@@ -8,7 +8,7 @@ feedpub knows; a theme can override any of them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -58,6 +58,7 @@ def locale(language: str) -> Locale:
             return Locale.parse("en")
 
 
+@lru_cache(maxsize=32)
 def og_locale(language: str) -> str:
     """Open Graph's ``language_TERRITORY``: ``fr_FR`` for "fr", ``en_US`` for "en"."""
     loc = locale(language)
@@ -74,28 +75,38 @@ def labels(language: str) -> dict[str, str]:
 
 def date_text(when: datetime, language: str) -> str:
     """The publication day in the show's time zone, e.g. ``13 mai 2025``."""
-    return format_date(when.date(), format="long", locale=locale(language))
+    return day_text(when.date(), language)
+
+
+# Babel formats are slow next to a page (tens of µs each); a site asks for the same
+# days, durations and sizes many times (each episode is on its page and a show page).
+@lru_cache(maxsize=8192)
+def day_text(day: date, language: str) -> str:
+    return format_date(day, format="long", locale=locale(language))
+
+
+@lru_cache(maxsize=8192, typed=True)  # 4 and 4.0 are not written alike
+def unit_text(value: float, unit: str, language: str) -> str:
+    return format_unit(value, unit, length="short", locale=locale(language))
 
 
 def duration_text(seconds: float, language: str) -> str:
     """``4 min``, ``1 h 5 min``, ``45 s``: minutes are rounded down, as pages show them."""
-    loc = locale(language)
     total = int(seconds)
     hours, minutes = divmod(total // 60, 60)
     if total < 60:
-        return format_unit(total, "duration-second", length="short", locale=loc)
+        return unit_text(total, "duration-second", language)
     parts = []
     if hours:
-        parts.append(format_unit(hours, "duration-hour", length="short", locale=loc))
+        parts.append(unit_text(hours, "duration-hour", language))
     if minutes or not hours:
-        parts.append(format_unit(minutes, "duration-minute", length="short", locale=loc))
+        parts.append(unit_text(minutes, "duration-minute", language))
     return " ".join(parts)
 
 
 def size_text(size: int, language: str) -> str:
     """A file size for a download link: ``0,5 Mo`` in French, ``0.5 MB`` in English."""
-    return format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short",
-                       locale=locale(language))
+    return unit_text(round(size / 1_000_000, 1), "digital-megabyte", language)
 
 
 def iso_duration(seconds: float) -> str:
