@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import importlib
 import json
 import subprocess
 import tempfile
@@ -37,9 +38,7 @@ TIMEOUT = 600  # seconds
 
 def executable() -> Path:
     try:
-        import pagefind_bin  # type: ignore[import-untyped]
-
-        found: Path = pagefind_bin.get_executable()
+        found: Path = importlib.import_module("pagefind_bin").get_executable()
         return found
     except (ImportError, OSError) as err:
         raise not_run(err) from None
