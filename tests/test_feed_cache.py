@@ -300,3 +300,26 @@ def test_findings_are_placed_alike_from_the_parts_and_from_the_whole_feed(varied
     assert [str(d) for d in parts] == [str(d) for d in whole]
     assert {str(d.path) for d in parts} >= {str(toml), str(varied / "episodes" / "ep-3" /
                                                           "episode.toml")}
+
+
+def test_the_previous_feed_blob_goes_even_when_a_build_leaves_the_site_out(varied: Path
+                                                                          ) -> None:
+    """Each build keeps its feed as a blob; the one before is deleted, also by --no-site
+    builds (which cannot collect the site's blobs, not having loaded their records)."""
+    write_outputs(build(varied), varied / "public")  # with the site: its records and blobs
+    cache = Cache(varied, build(varied, site=False).show.podcast_guid)
+    before = cache.lookup(KIND, FEED_RECORD)["blob"]
+    site_blobs = {p.name for p in (varied / CACHE_DIR / "blobs").rglob("*") if p.is_file()}
+    site_blobs.discard(before)
+    assert site_blobs  # the site's pages
+    for n in range(2):
+        toml = varied / "episodes" / "ep-1" / "episode.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace(
+            f"number = {2 + n * 10}", f"number = {12 + n * 10}"), encoding="utf-8")
+        result = build(varied, site=False)
+        write_outputs(result, varied / "public")
+        sha = Cache(varied, result.show.podcast_guid).lookup(KIND, FEED_RECORD)["blob"]
+        kept = {p.name: p for p in (varied / CACHE_DIR / "blobs").rglob("*") if p.is_file()}
+        assert set(kept) == site_blobs | {sha} and sha != before  # the site's kept too
+        assert kept[sha].read_bytes() == result.feed
+        before = sha

@@ -88,6 +88,7 @@ class Cache:
         self._dirty_records: set[str] = set()
         self._used_blobs: set[str] = set()
         self._pending: dict[str, bytes] = {}  # put_blob(defer=True): written by save()
+        self._released: set[str] = set()  # release_blob(): deleted by save() if unused
         self._blob_index: dict[str, Any] | None = None  # sha -> fingerprint of its file
         self._index_dirty = False
         self._blob_root = os.fspath(self.path.parent / BLOBS)
@@ -237,6 +238,13 @@ class Cache:
         self._used_blobs.add(sha256)
         return data
 
+    def release_blob(self, sha256: str) -> None:
+        """Delete a blob at :meth:`save` unless this build used it: for a blob the caller
+        replaced by another (the feed of an earlier build), which the end-of-build
+        collection keeps when a ``--no-site`` build did not load every kind of record."""
+        if re.fullmatch(r"[0-9a-f]{64}", sha256):
+            self._released.add(sha256)
+
     def keep_blob(self, sha256: str) -> bool:
         """Mark a blob as still used without reading it; False if it is not there."""
         if not re.fullmatch(r"[0-9a-f]{64}", sha256) or not self.blob_path(sha256).is_file():
@@ -345,6 +353,14 @@ class Cache:
             self._write_blob(sha, data)
         self._pending.clear()
         collected = self._save_records() and self._collect_blobs()
+        for sha in self._released - self._used_blobs:
+            try:
+                os.unlink(self._blob_file(sha))
+            except OSError:
+                pass
+            if self._blob_index is not None and self._blob_index.pop(sha, None) is not None:
+                self._index_dirty = True
+        self._released.clear()
         self._save_index(collected)
         rendered = {k: v for k, v in self.rendered.items() if k in self.used_rendered}
         audio = {k: v for k, v in self.audio.items() if k in self.used_audio}

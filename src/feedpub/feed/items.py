@@ -160,6 +160,8 @@ def assemble(show: Show, episodes: list[BuiltEpisode], artwork_url: str,
         line += data.count(b"\n", at, at + size)
         at += size
     starts.append(at)
+    if cache is not None and kept.get("blob") not in (None, sha):
+        cache.release_blob(str(kept["blob"]))  # this build's feed replaces it
     context = kept.get("context")
     feed = Feed(data, sha, items, len(head), starts, lines, keys, shas, reused, checks,
                 context if isinstance(context, str) else "")
