@@ -146,21 +146,19 @@ class Batch:
         exception to raise (after the temp files not yet renamed are removed)."""
         done = 0
         try:
-            if self.staged:
-                threads = min(SYNC_THREADS, len(self.staged))
-                with ThreadPoolExecutor(max_workers=threads) as pool:
-                    outcomes = list(pool.map(sync_or_error, [tmp for tmp, _ in self.staged]))
+            threads = max(1, min(SYNC_THREADS, len(self.staged)))
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                outcomes = list(pool.map(sync_or_error, [tmp for tmp, _ in self.staged]))
                 for (_, path), error in zip(self.staged, outcomes):
                     if error is not None:
                         raise failed(path, error) if failed else error
-            for tmp, path in self.staged:
-                try:
-                    os.replace(tmp, path)
-                except OSError as exc:
-                    raise failed(path, exc) if failed else exc from None
-                done += 1
-            for folder in sorted(self.touched):
-                fsync_folder(folder)
+                for tmp, path in self.staged:
+                    try:
+                        os.replace(tmp, path)
+                    except OSError as exc:
+                        raise failed(path, exc) if failed else exc from None
+                    done += 1
+                list(pool.map(fsync_folder, sorted(self.touched)))
         except BaseException:
             del self.staged[:done]
             self.abort()
