@@ -243,6 +243,22 @@ def test_a_site_option_change_alone_does_not_rerun_pagefind(
     assert "page/2/index.html" not in got and got["index.html"].content is not None
 
 
+def test_a_page_pagefind_cannot_read_is_a_clear_error_not_a_hang(tmp_path: Path) -> None:
+    """A page whose blob vanished before indexing: the service is stopped at once."""
+    from feedpub.errors import FeedpubError
+    from feedpub.site.search import index
+
+    layout = Layout("https://feeds.example.org/show/feed.xml", "https://media.example.org/")
+    html = b'<html lang="fr"><body data-pagefind-body><h1>Un</h1><p>mot</p></body></html>'
+    good = Output.of_bytes("page", "a/index.html", layout.url("a/index.html"), "text/html",
+                           html, "page")
+    gone = Output("page", "b/index.html", layout.url("b/index.html"), "text/html", 10, "0" * 64,
+                  "page", source=tmp_path / "vanished.html")
+    assert any(o.path == "pagefind/pagefind-entry.json" for o in index([good], layout, "fr"))
+    with pytest.raises(FeedpubError, match=r"could not be read to index it: b/index\.html"):
+        index([good, gone], layout, "fr")
+
+
 # -- the cache methods the site relies on ---------------------------------------------
 
 def test_a_deferred_blob_is_written_only_when_the_cache_is_saved(tmp_path: Path) -> None:

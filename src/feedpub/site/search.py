@@ -62,10 +62,12 @@ def replies(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
         chunk = stream.read1(1 << 20)  # type: ignore[attr-defined]
         if not chunk:
             return
+        seen = len(buffer)  # no comma before: a bundle of 100 MB is scanned once
         buffer += chunk
-        while (end := buffer.find(b",")) >= 0:
+        while (end := buffer.find(b",", seen)) >= 0:
             raw = bytes(buffer[:end])
             del buffer[: end + 1]
+            seen = 0
             try:
                 found = json.loads(base64.b64decode(raw, validate=True))
             except (binascii.Error, ValueError):
@@ -120,15 +122,24 @@ def converse(proc: subprocess.Popen[bytes], pages: list[Output],
     first = next(incoming, None)
     if first is None:
         return None
-    index_id = check(first)["index_id"]
+    index_id = check(first).get("index_id")
+    if not isinstance(index_id, int):
+        return None
     last = len(pages) + 1
+    unreadable: list[str] = []
 
     def send() -> None:  # in a thread: the replies must be read while pages go in
         try:
             for n, page in enumerate(sorted(pages, key=lambda p: p.path), start=1):
+                try:
+                    text = page.read().decode("utf-8")
+                except (OSError, UnicodeError) as err:
+                    unreadable.append(f"{page.path}: {err}")
+                    stdin.close()  # the service ends at the end of its input: the reader too
+                    return
                 stdin.write(message(n, {"type": "AddFile", "index_id": index_id,
                                         "file_path": page.path, "url": None,
-                                        "file_contents": page.read().decode("utf-8")}))
+                                        "file_contents": text}))
             stdin.write(message(last, {"type": "GetFiles", "index_id": index_id}))
             stdin.flush()
         except OSError:
@@ -144,9 +155,12 @@ def converse(proc: subprocess.Popen[bytes], pages: list[Output],
                 if not isinstance(files, list):
                     return None
                 return [(f["path"], base64.b64decode(f["content"])) for f in files]
-        return None
     finally:
         writer.join(timeout=5)
+    if unreadable:
+        raise FeedpubError(Problem("site search", "a page could not be read to index it: "
+                                   + unreadable[0]))
+    return None
 
 
 def check(reply: dict[str, Any]) -> dict[str, Any]:
