@@ -323,3 +323,17 @@ def test_the_previous_feed_blob_goes_even_when_a_build_leaves_the_site_out(varie
         assert set(kept) == site_blobs | {sha} and sha != before  # the site's kept too
         assert kept[sha].read_bytes() == result.feed
         before = sha
+
+
+def test_kept_results_are_not_used_in_another_context(varied: Path, monkeypatch) -> None:
+    """Test hosts allowed or not changes what the item rules find: results kept with
+    FEEDPUB_ALLOW_TEST_HOSTS set are not used without it."""
+    from feedpub.validate.hosts import ALLOW_TEST_HOSTS
+
+    result = build(varied, site=False)
+    monkeypatch.delenv(ALLOW_TEST_HOSTS, raising=False)
+    cache = Cache(varied, result.show.podcast_guid)
+    feed = assemble(result.show, result.episodes, result.show.artwork, cache)
+    got = facts(validate_feed(feed, cache))
+    assert got == facts(validate_bytes(feed.data))
+    assert sum(f[1] == "url-host" and "(in item" in f[2] for f in got) >= 8
