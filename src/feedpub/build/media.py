@@ -12,13 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
-
 from ..audio import AUDIO_EXTENSIONS, probe
 from ..errors import AudioError, ConfigError, Problem
 from ..model import AudioFacts, Episode, Output, Show
 from ..spec import mime_for
-from ..validate.network import _socket_of as socket_of
 
 TIMEOUT = 30
 
@@ -98,6 +95,10 @@ def fetch_for_probe(url: str, source: Path) -> AudioFacts:
 
 def _download(url: str, dest: Path, limit: int, deadline: float) -> str | None:
     """Stream ``url`` into ``dest``; what went wrong, or None."""
+    import requests  # only a show with remote audio pays for loading it
+
+    from ..validate.network import _socket_of as socket_of
+
     try:
         resp = requests.get(url, stream=True, timeout=(min(TIMEOUT, deadline - time.monotonic()),
                                                        TIMEOUT),
