@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 from pathlib import Path
 
 from audiofactory import make_audio
 from feedpub.build import build
-from feedpub.build.probe import PROCESS_THRESHOLD, parse_all
+from feedpub.build.probe import PROCESS_THRESHOLD, parse_all, start_method
 from feedpub.errors import FeedpubError
 
 MANY = PROCESS_THRESHOLD + 8  # enough files for a build to probe in processes
@@ -54,3 +56,25 @@ def test_a_cold_build_in_processes_reports_the_broken_file_at_its_episode(make_s
     assert result.stats.probed == MANY and result.stats.hashed == 0  # cold: no lock
     assert [b.slug for b in result.episodes] == [f"ep-{n:02d}" for n in range(MANY)]
     assert all(0.4 < b.audio.duration < 0.7 for b in result.episodes)
+
+
+def test_with_another_thread_running_workers_come_from_a_fork_server(tmp_path: Path) -> None:
+    """``feedpub serve`` builds beside its web server's thread: no fork of a threaded process."""
+    jobs = []
+    for n in range(3):
+        make_audio(tmp_path / f"ep-{n}.mp3", 0.5)
+        jobs.append((tmp_path / f"ep-{n}.mp3", False))
+    (tmp_path / "bad.mp3").write_bytes(b"ID3 and nothing")
+    jobs.append((tmp_path / "bad.mp3", False))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert start_method().get_start_method() in ("forkserver", "spawn")
+        there = list(parse_all(jobs, processes=True))
+    finally:
+        stop.set()
+        other.join()
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        assert start_method().get_start_method() == "fork"  # alone again: the cheap start
+    assert there == list(parse_all(jobs, processes=False))
