@@ -475,3 +475,30 @@ def test_only_a_plain_build_takes_the_shortcut(argv: list[str], parsed) -> None:
     from feedpub.entry import plain_build
 
     assert plain_build(argv) == (None if parsed is None else tuple(parsed))
+
+
+def test_a_dangling_link_in_an_episode_folder_has_its_own_fingerprint(show: Path) -> None:
+    link = show / "episodes" / "ep-0" / "old-take.wav"
+    link.symlink_to(show / "nowhere.wav")
+    assert not fast(show)  # a name added to the folder
+    feedpub(show, "-q", "--no-site")
+    assert fast(show)
+    link.unlink()
+    link.symlink_to(show / "elsewhere.wav")
+    assert not fast(show)
+
+
+def test_the_console_script_in_process(show: Path, monkeypatch, capsys) -> None:
+    from feedpub import entry
+
+    settle(show)
+    monkeypatch.setattr(sys, "argv", ["feedpub", "-C", str(show), "build", "--no-site"])
+    entry.main()
+    out = capsys.readouterr()
+    assert out.out.endswith(" 3 episodes, 0 rebuilt, 3 reused, 0 probed, 0 files written, "
+                            "0 removed\n")
+    monkeypatch.setattr(sys, "argv", ["feedpub", "-C", str(show), "build", "--no-site",
+                                      "--check-lock"])
+    with pytest.raises(SystemExit) as done:  # not a plain build: the commands run it
+        entry.main()
+    assert done.value.code == 0 and "feedpub.lock is up to date" in capsys.readouterr().out
