@@ -60,6 +60,9 @@ class Plan:
     manifest_file: tuple[Path, bytes | None] | None = None
     entries: dict[str, list[Any]] = field(default_factory=dict)
     pending: dict[str, str] = field(default_factory=dict)
+    #: once applied: every file of the manifest with its fingerprint (what the build state
+    #: records of the output folder, without a stat more)
+    final: dict[str, list[Any]] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.steps)
@@ -86,6 +89,7 @@ class Plan:
                 entries[rel] = [*fingerprint(os.stat(path.parent / rel)), sha256]
             except OSError:
                 continue  # not written after all (apply stopped): compared next time
+        self.final = entries
         data = (json.dumps({"format": 2, "files": dict(sorted(entries.items()))}, indent=0)
                 + "\n").encode("utf-8")
         return None if data == old else (path, data)

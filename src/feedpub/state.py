@@ -57,6 +57,8 @@ MAX_DEPTH = 32
 #: what a fingerprint holds of a file's stat: its type and permissions, size, mtime, ctime
 #: and inode
 FIELDS = operator.attrgetter("st_mode", "st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+#: the same of an output file, as the output folder's manifest records it
+OUTPUT_FIELDS = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 
 
 class Doubt(Exception):
@@ -120,15 +122,13 @@ class Walk:
             raise Doubt(f"{path}: {err.strerror}") from None
         self.parts.append("\0".join(names) + "\n")
 
-    def tree(self, path: str, listing: list[str] | None, racy: bool = True,
-             folders: bool = True) -> list[str]:
-        """A folder and every file below it (and, with ``folders``, every folder), each
-        fingerprinted (links followed).  ``listing`` None: scan the folders and return
-        what is there (paths relative to ``path``, parents first); given: stat those paths
-        only.  A folder's own fingerprint changes whenever a name is added, removed or
-        renamed in it, so the listing still holds while the folders' fingerprints are
-        the same, and checking costs one ``stat`` per path, no ``scandir``.  (Without
-        ``folders``, as for the output folder: a file added there changes nothing.)"""
+    def tree(self, path: str, listing: list[str] | None, racy: bool = True) -> list[str]:
+        """A folder and every file and folder below it, each fingerprinted (links
+        followed).  ``listing`` None: scan the folders and return what is there (paths
+        relative to ``path``, parents first); given: stat those paths only.  A folder's
+        own fingerprint changes whenever a name is added, removed or renamed in it, so
+        the listing still holds while the folders' fingerprints are the same, and
+        checking costs one ``stat`` per path, no ``scandir``."""
         self.parts.append(f"tree {path}\n")
         try:
             top = os.stat(path)
@@ -143,7 +143,7 @@ class Walk:
         if listing is None:
             listing = []
             if st_mode.S_ISDIR(top.st_mode):
-                self._scan(path, "", listing, found, folders, 0)
+                self._scan(path, "", listing, found, 0)
             if racy and found:
                 self.newest = max(self.newest, max(f[3] for f in found))
                 self.fine = self.fine or any(f[3] % 1_000_000 for f in found)
@@ -158,26 +158,42 @@ class Walk:
         self.parts.append((len(found), hash(tuple(found))))
         return listing
 
+    def outputs(self, path: str, listing: list[str],
+                fields: list[tuple[int, ...]] | None) -> None:
+        """Files of the output folder by size, mtime, ctime and inode (``fields`` given:
+        as the manifest took them once written; else a ``stat`` each).  Only feedpub's
+        files: another file added there changes nothing in what a build writes."""
+        self.parts.append(f"outputs {path}\n")
+        if fields is None:
+            base = path + os.sep
+            try:
+                fields = [OUTPUT_FIELDS(os.stat(base + rel)) for rel in listing]
+            except OSError as err:  # a file deleted by hand
+                raise Doubt(f"{path}: {err.strerror}") from None
+        self.parts.append((len(fields), hash(tuple(fields))))
+
     def _scan(self, path: str, prefix: str, listing: list[str], found: list[tuple[int, ...]],
-              folders: bool, depth: int) -> None:
+              depth: int) -> None:
+        """Every path below ``path`` in the order the folder gives them (the listing is
+        kept: checking stats them in the same order), each folder before its content."""
         if depth > MAX_DEPTH:
             raise Doubt(f"{path}: folders nested too deep")
         try:
             with os.scandir(path) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = list(it)
         except OSError as err:
             raise Doubt(f"{path}: {err.strerror}") from None
+        stat, isdir = os.stat, st_mode.S_ISDIR
         for entry in entries:
-            st = stat_entry(entry.path)
-            rel = prefix + entry.name
-            if st_mode.S_ISDIR(st.st_mode):
-                if folders:
-                    listing.append(rel)
-                    found.append(FIELDS(st))
-                self._scan(entry.path, rel + os.sep, listing, found, folders, depth + 1)
-            else:
-                listing.append(rel)
-                found.append(FIELDS(st))
+            try:
+                st = stat(entry.path)
+            except OSError:
+                st = stat_entry(entry.path)  # a dangling link, or a doubt
+            listing.append(prefix + entry.name)
+            found.append(FIELDS(st))
+            if isdir(st.st_mode):
+                self._scan(entry.path, prefix + entry.name + os.sep, listing, found,
+                           depth + 1)
 
     def digest(self) -> str:
         """What was seen, as text to compare (small: a tree is a count and a hash)."""
@@ -240,8 +256,8 @@ def walk_item(walk: Walk, item: list[str]) -> None:
         walk.names(path, frozenset(item[2:]))
     elif how == "written-file":
         walk.file(path, racy=False)
-    elif how == "written-tree":
-        walk.tree(path, item[2:], racy=False, folders=False)
+    elif how == "outputs":
+        walk.outputs(path, item[2:], None)
     else:
         raise Doubt(f"unknown item {how!r}")
 
@@ -252,9 +268,8 @@ def scan_items(items: list[list[str]], walk: Walk) -> tuple[list[list[str]], lis
     done, digests = [], []
     for item in items:
         one = Walk()
-        if item[0] in ("tree", "written-tree"):
-            ours = item[0] == "tree"
-            item = [*item[:2], *one.tree(item[1], None, racy=ours, folders=ours)]
+        if item[0] == "tree":
+            item = [*item[:2], *one.tree(item[1], None)]
         else:
             walk_item(one, item)
         done.append(item)
@@ -369,8 +384,22 @@ def items_of(result: BuildResult, output: Path, done: Plan) -> list[list[str]]:
         # the file, and its folder's names (alternate encodings are found beside it)
         items += [["file", file], ["names", os.path.dirname(file)]]
     items += [["tree", t] for t in trees]
-    items.append(["written-tree", str(output)])
     return items
+
+
+def output_item(output: Path, done: Plan, walk: Walk) -> list[str]:
+    """The output folder's files as the build left them: the fingerprints the manifest
+    took of them (no ``stat`` more), and the manifest's own."""
+    from .output import MANIFEST
+
+    final = dict(done.final or {})
+    try:
+        final[MANIFEST] = list(OUTPUT_FIELDS(os.stat(output / MANIFEST)))
+    except OSError as err:
+        raise Doubt(f"{output / MANIFEST}: {err.strerror}") from None
+    rels = sorted(final)
+    walk.outputs(str(output), rels, [tuple(final[rel][:4]) for rel in rels])
+    return ["outputs", str(output), *rels]
 
 
 def record(stamp: Stamp, result: BuildResult, output: Path, site: bool, done: Plan) -> bool:
@@ -386,6 +415,9 @@ def record(stamp: Stamp, result: BuildResult, output: Path, site: bool, done: Pl
         items = items_of(result, output, done)
         walk = Walk()
         items, digests = scan_items(items, walk)
+        outputs = Walk()
+        items.append(output_item(output, done, outputs))
+        digests.append(outputs.digest())
     except Doubt:
         return False
     # A file system that keeps coarse times (FAT: 2 s, some 1 s) may date a change made
