@@ -55,6 +55,12 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
+def stamp(st: os.stat_result) -> str:
+    """:func:`fingerprint` as one string: the blob index holds tens of thousands, and a
+    list of four numbers each would be five objects to parse (and for the GC to walk)."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
 def fingerprint(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
@@ -212,13 +218,13 @@ class Cache:
         file of the same size is replaced)."""
         path, index = self._blob_file(sha), self._index()
         try:
-            if fingerprint(os.stat(path)) == index.get(sha):
+            if stamp(os.stat(path)) == index.get(sha):
                 return
         except OSError:
             pass
         quick_write(Path(path), data)
         try:
-            index[sha] = fingerprint(os.stat(path))
+            index[sha] = stamp(os.stat(path))
             self._index_dirty = True
         except OSError:
             pass
@@ -276,7 +282,7 @@ class Cache:
             st = os.stat(path)
         except OSError:
             return None
-        size, now, index = st.st_size, fingerprint(st), self._index()
+        size, now, index = st.st_size, stamp(st), self._index()
         if index.get(sha256) != now:
             try:
                 with open(path, "rb") as fh:
