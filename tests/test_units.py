@@ -3,9 +3,12 @@ incremental build is byte for byte a clean one after every kind of change."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import os
 import shutil
+import time
 import tomllib
 import traceback
 from pathlib import Path
@@ -13,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from audiofactory import make_audio
-from feedpub.build import build, write_outputs
+from feedpub.build import build, units, write_outputs
 from feedpub.build import probe as probe_module
-from feedpub.build.units import KIND, StoredTranscript
+from feedpub.build.units import KIND, StoredEpisode, StoredTranscript
 from feedpub.cache import CACHE_DIR, Cache
 
 SRT = """1
@@ -117,8 +120,16 @@ def test_a_reused_episode_equals_a_freshly_built_one(show: Path, tmp_path: Path)
     for a, b in zip(fresh, reused):
         assert not isinstance(a.transcripts[0], StoredTranscript)
         assert isinstance(b.transcripts[0], StoredTranscript)
-        where = {str(copy): str(show)}
-        assert repr(a.episode).replace(*where.popitem()) == repr(b.episode)
+        assert isinstance(b.episode, StoredEpisode) and "description_html" not in vars(b.episode)
+        for name in (f.name for f in dataclasses.fields(a.episode)):
+            mine, theirs = getattr(a.episode, name), getattr(b.episode, name)
+            if name == "folder":
+                mine, theirs = mine.name, theirs.name
+            elif name in ("transcript_files", "chapters_file") and mine:
+                mine, theirs = str(mine).replace(str(copy), ""), str(theirs).replace(str(show), "")
+            assert mine == theirs, name
+        moved = dataclasses.replace(b.episode, image="https://example.org/x.jpg")  # as serve
+        assert moved.description_html == a.episode.description_html and moved.image
         assert a.measured.audio == b.measured.audio and a.chapters == b.chapters
         assert a.encodings == b.encodings and a.enclosure_url == b.enclosure_url
         assert [(t.segments, t.language, t.source.name) for t in a.transcripts] == \
@@ -259,7 +270,8 @@ def test_identities_are_checked_across_reused_and_new_episodes(show: Path, make_
 
 
 @pytest.mark.parametrize("damage", ["records", "truncated", "shape", "blob gone",
-                                    "blob damaged", "segments gone", "code"])
+                                    "blob damaged", "segments gone", "notes gone",
+                                    "notes damaged", "code"])
 def test_a_damaged_or_stale_cache_gives_the_clean_bytes(show: Path, tmp_path: Path,
                                                         damage: str) -> None:
     path = records(show)
@@ -283,6 +295,11 @@ def test_a_damaged_or_stale_cache_gives_the_clean_bytes(show: Path, tmp_path: Pa
         blob.write_bytes(blob.read_bytes().replace(b"Bonjour", b"Bonsoir"))
     elif damage == "segments gone":  # read back only when a page needs them
         cache.blob_path(segments).unlink()
+    elif damage == "notes gone":
+        cache.blob_path(record[4][0][9]).unlink()
+    elif damage == "notes damaged":
+        blob = cache.blob_path(record[4][0][9])
+        blob.write_bytes(blob.read_bytes().replace(b"Notes", b"Notez"))
     else:  # written by another feedpub
         data["identity"]["code"] = "an older feedpub"
         path.write_text(json.dumps(data))
@@ -322,3 +339,63 @@ def test_unused_records_and_blobs_go_with_their_episode(show: Path) -> None:
     named = {row[5] for r in after.values() for row in r[4][2][3]} | \
             {t[2] for r in after.values() for t in r[4][2][1]}
     assert named <= used
+
+
+def test_settled_folders_are_not_listed_and_settled_files_not_hashed(
+        show: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fingerprints taken as a file may still change within its timestamp's granularity
+    are not trusted; once settled, a folder's own fingerprint vouches for its names and
+    each file's for its bytes."""
+    time.sleep(units.RACY / 1e9)
+    written(show)  # the fingerprints are settled now
+    episodes = str(show / "episodes")
+    listed: list[str] = []
+    opened: list[str] = []
+    real_scandir, real_open = os.scandir, io.open
+
+    def scandir(path: object = ".") -> object:
+        if isinstance(path, (str, Path)) and os.fspath(path).startswith(episodes + "/"):
+            listed.append(os.fspath(path))
+        return real_scandir(path)  # type: ignore[call-overload]
+
+    def open_(file: object, *args: object, **kw: object) -> object:
+        if isinstance(file, (str, Path)) and os.fspath(file).startswith(episodes + "/"):
+            opened.append(os.fspath(file))
+        return real_open(file, *args, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(io, "open", open_)
+    result = build(show)
+    assert listed == [] and opened == [] and result.stats.reused == 3
+    notes = show / "episodes" / "ep-1" / "description.md"
+    notes.write_text(notes.read_text().replace("Notes", "Notez"))  # same size, in place
+    result = build(show)
+    assert str(notes) in opened and result.stats.reused == 2
+    assert {o.path: o.read() for o in result.outputs} == clean_outputs(show, tmp_path)
+
+
+def test_reused_units_keep_their_markdown_renderings(show: Path, make_show,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that reuses every unit still keeps the notes' HTML, so a later build that
+    must load every episode again (a time zone edited) renders no Markdown."""
+    from markdown_it import MarkdownIt
+
+    written(show)  # every unit reused: no rendering asked for
+    rendered: list[str] = []
+    real = MarkdownIt.render
+    monkeypatch.setattr(MarkdownIt, "render",
+                        lambda self, text, env=None: rendered.append(text) or real(self, text, env))
+    make_show.edit_show('timezone = "Europe/Paris"', 'timezone = "America/Chicago"')
+    result = build(show)
+    assert result.stats.rebuilt == 3 and rendered == []
+
+
+def test_a_reused_episode_keeps_the_key_it_was_built_with(show: Path) -> None:
+    """The feed and the site key their own records on ``built.key``."""
+    shutil.rmtree(show / ".feedpub")
+    fresh = build(show)
+    write_outputs(fresh, show / "public")
+    reused = build(show)
+    assert reused.stats.reused == 3
+    keys = [b.key for b in fresh.episodes]
+    assert [b.key for b in reused.episodes] == keys and len(set(keys)) == 3 and all(keys)

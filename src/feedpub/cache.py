@@ -115,9 +115,19 @@ class Cache:
             self.audio = audio
 
     # -- rendered text ------------------------------------------------------------
+    @staticmethod
+    def render_key(kind: str, text: str) -> str:
+        return hashlib.sha256(f"{kind}\0{text}".encode()).hexdigest()
+
+    def keep_rendered(self, key: str) -> None:
+        """Keep a rendering this build did not need (an episode reused whole) for a later
+        build that will."""
+        if key in self.rendered:
+            self.used_rendered.add(key)
+
     def render(self, kind: str, text: str, fn: Any) -> str:
         """``fn(text)``, from the cache when this feedpub rendered the same text before."""
-        key = hashlib.sha256(f"{kind}\0{text}".encode()).hexdigest()
+        key = self.render_key(kind, text)
         self.used_rendered.add(key)
         found = self.rendered.get(key)
         if found is not None:

@@ -28,8 +28,9 @@ import hashlib
 import json
 import os
 import stat
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +39,8 @@ from zoneinfo import ZoneInfo
 from .. import transcripts
 from ..audio import AUDIO_EXTENSIONS, Listing, alternate_files, listing, sha256_of
 from ..cache import Cache, code_hash, fingerprint
+from ..episodes import load_episode
+from ..markup import markdown_to_html
 from ..model import (
     AudioFacts,
     BuiltEpisode,
@@ -56,7 +59,10 @@ from .lock import Entry, Lock
 from .media import local_audio_path
 
 KIND = "units"
-FORMAT = 1  # the record's layout; a change makes every record a miss
+FORMAT = 3  # the record's layout; a change makes every record a miss
+#: a fingerprint taken this close to the build's start (ns) is not trusted next time: a
+#: file changed again within the file system's timestamp granularity would keep it
+RACY = 2_000_000_000
 
 T = TypeVar("T")
 Row = list[Any]  # a file under the folder: name, link target, size, mtime, ctime, inode
@@ -111,11 +117,16 @@ def entry_key(entry: Entry) -> str:
                  tuple(facts_key(a) for a in entry.alternates), entry.declared))
 
 
-def walk(folder: Path, prefix: str = "") -> list[Row] | None:
-    """Every file under ``folder`` with its stat fingerprint, sorted by name; None when
-    something there is neither a regular file nor a folder (a unit is then not cached)."""
+def walk(folder: Path, prefix: str = "", dirs: list[Row] | None = None
+         ) -> tuple[list[Row], list[Row]] | None:
+    """Every file under ``folder`` with its stat fingerprint, sorted by name, and the
+    fingerprint of each folder (whose names it vouches for); None when something there is
+    neither a regular file nor a folder (a unit is then not cached)."""
     rows: list[Row] = []
+    dirs = [] if dirs is None else dirs
     try:
+        if not prefix:
+            dirs.append(["", *fingerprint(os.stat(folder))])
         with os.scandir(folder) as entries:
             for entry in entries:
                 name = prefix + entry.name
@@ -123,10 +134,11 @@ def walk(folder: Path, prefix: str = "") -> list[Row] | None:
                 if entry.is_symlink():
                     link = os.readlink(entry.path)
                 elif entry.is_dir(follow_symlinks=False):
-                    below = walk(Path(entry.path), name + "/")
+                    dirs.append([name, *fingerprint(entry.stat(follow_symlinks=False))])
+                    below = walk(Path(entry.path), name + "/", dirs)
                     if below is None:
                         return None
-                    rows += below
+                    rows += below[0]
                     continue
                 st = entry.stat()
                 if not stat.S_ISREG(st.st_mode):
@@ -135,7 +147,34 @@ def walk(folder: Path, prefix: str = "") -> list[Row] | None:
     except OSError:
         return None
     rows.sort()  # by name: names are unique
+    return rows, dirs
+
+
+def restat(folder: Path, dirs: list[Any], files: list[Any]) -> list[Row] | None:
+    """The recorded files with their fingerprints now, without listing the folders, when
+    every folder's own fingerprint is the recorded one (an entry added, removed or
+    renamed changes it); None when one differs."""
+    base = os.fspath(folder)
+    try:
+        for d in dirs:
+            st = os.stat(f"{base}/{d[0]}", follow_symlinks=False) if d[0] else os.stat(base)
+            if fingerprint(st) != d[1:]:
+                return None
+        rows = []
+        for r in files:
+            st = os.stat(f"{base}/{r[0]}")
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            rows.append([r[0], r[1], *fingerprint(st)])
+    except (OSError, TypeError, IndexError):
+        return None
     return rows
+
+
+def settled(fp: list[Any], started: int) -> list[Any]:
+    """A fingerprint to record: one with a ctime close to the build's start is spoilt (the
+    next build compares it in vain and looks at the file again)."""
+    return fp if fp[-2] < started - RACY else [*fp[:-1], -1]
 
 
 def file_hash(path: Path) -> str | None:
@@ -196,21 +235,22 @@ def episode_row(ep: Episode) -> list[Any]:
     dd = ep.declared_duration
     return [ep.title, date_row(ep.pub_date), ep.guid, ep.audio_file,
             [dd.text, dd.low, dd.high] if dd else None, ep.season, ep.number,
-            ep.episode_type, ep.explicit, ep.description_html, ep.description_text, ep.link,
+            ep.episode_type, ep.explicit, None, None, ep.link,  # notes: in a blob
             ep.image, [[s.name, s.role, s.group, s.href, s.img, s.label] for s in ep.speakers],
             [p.name for p in ep.transcript_files], list(ep.transcript_languages),
             ep.chapters_file.name if ep.chapters_file else None, ep.guid_is_permalink]
 
 
-def episode_of(row: list[Any], slug: str, folder: Path) -> Episode:
+def episode_of(row: list[Any], slug: str, folder: Path, notes: Callable[[], list[str]]
+               ) -> Episode:
     dd = row[4]
-    return _new(Episode, {
+    return _new(StoredEpisode, {
         "slug": slug, "folder": folder, "title": row[0], "pub_date": date_of(row[1]),
         "guid": row[2], "audio_file": row[3],
         "declared_duration": _new(DeclaredDuration, {"text": dd[0], "low": dd[1],
                                                      "high": dd[2]}) if dd else None,
         "season": row[5], "number": row[6], "episode_type": row[7], "explicit": row[8],
-        "description_html": row[9], "description_text": row[10], "link": row[11],
+        "_notes": notes, "link": row[11],
         "image": row[12],
         "speakers": tuple(_new(Speaker, dict(zip(_FIELDS[Speaker], s))) for s in row[13]),
         "transcript_files": tuple(folder / name for name in row[14]),
@@ -218,6 +258,59 @@ def episode_of(row: list[Any], slug: str, folder: Path) -> Episode:
         "chapters_file": folder / row[16] if row[16] else None,
         "guid_is_permalink": row[17],
     })
+
+
+class _Notes:
+    """A show-notes field of a :class:`StoredEpisode`: read from the cache when asked."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> str:
+        if obj is None:
+            return ""
+        found: str | None = obj.__dict__.get(self.name)
+        if found is not None:
+            return found
+        return str(obj.__dict__["_notes"]()[self.index])
+
+    def __set__(self, obj: Any, value: str) -> None:  # as __init__ and replace() do
+        obj.__dict__[self.name] = value
+
+
+class StoredEpisode(Episode):
+    """An episode whose show notes stay in the cache until a stage asks for them (the feed
+    item or the page of an unchanged episode comes from the cache too); read again on each
+    access, not kept."""
+
+    description_html = _Notes(0)
+    description_text = _Notes(1)
+
+
+def notes_json(ep: Episode) -> bytes:
+    return json.dumps([ep.description_html, ep.description_text], ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def notes_loader(cache: Cache, sha: str, show: Show, folder: Path
+                 ) -> Callable[[], list[str]]:
+    """The notes from their blob; if the cache went away meanwhile, from the folder."""
+    def load() -> list[str]:
+        data = cache.get_blob(sha)
+        if data is not None:
+            try:
+                found = json.loads(data)
+                if isinstance(found, list) and len(found) == 2:
+                    return found
+            except ValueError:
+                pass
+        ep = load_episode(show, folder, lambda text: cache.render(
+            "markdown", text, markdown_to_html))
+        return [ep.description_html, ep.description_text]
+    return load
 
 
 class StoredTranscript(Transcript):
@@ -266,6 +359,8 @@ class Unit:
     shas: list[str | None]  # each row's SHA-256
     files: str  # the digest of the folder's files and the show context ("": none)
     built: BuiltEpisode | None = None  # reused from the cache
+    dirs: list[Row] = field(default_factory=list)  # the folders' own fingerprints
+    rendered: list[str] = field(default_factory=list)  # the cache's keys of its notes' HTML
 
     @property
     def slug(self) -> str:
@@ -283,6 +378,7 @@ class Units:
     def __init__(self, show: Show, lock: Lock, cache: Cache, reuse: bool = True) -> None:
         self.show, self.lock, self.cache, self.reuse = show, lock, cache, reuse
         self.context = context_of(show)
+        self.started = time.time_ns()  # see RACY
         self.fresh: list[tuple[Unit, BuiltEpisode, str]] = []
         self.reused = 0
         self.listings: dict[Path, Listing] = {}  # folders of audio kept elsewhere
@@ -290,15 +386,22 @@ class Units:
     # -- looking up ---------------------------------------------------------------
     def look(self, folder: Path) -> Unit:
         """The unit of ``folder``: its key, and its built episode if the cache has it."""
-        rows = walk(folder) if self.reuse else None
-        if rows is None:
+        if not self.reuse:
             return Unit(folder, None, [], "")
         found = self.cache.lookup(KIND, folder.name)
-        record: list[Any] = found if isinstance(found, list) and len(found) == 5 else []
+        record: list[Any] = found if isinstance(found, list) and len(found) == 6 else []
         known: dict[str, Row] = {}
         if record and isinstance(record[1], list):
             known = {r[0]: r for r in record[1] if isinstance(r, list) and len(r) == 7
                      and isinstance(r[0], str) and isinstance(r[6], str)}
+        rows = restat(folder, record[5], record[1]) if known and \
+            isinstance(record[5], list) and len(known) == len(record[1]) else None
+        dirs = record[5] if rows is not None else []
+        if rows is None:
+            walked = walk(folder)
+            if walked is None:
+                return Unit(folder, None, [], "")
+            rows, dirs = walked
         shas: list[str | None] = []
         for row in rows:
             old = known.get(row[0])
@@ -311,7 +414,7 @@ class Units:
         digest = hashlib.sha256(f"{self.context}\0{folder.name}".encode())
         for row, sha in zip(rows, shas):
             digest.update(f"\0{row[0]}\0{row[1]}\0{sha}".encode())
-        unit = Unit(folder, rows, shas, digest.hexdigest())
+        unit = Unit(folder, rows, shas, digest.hexdigest(), dirs=dirs)
         if record and record[0] == unit.with_entry(self.lock.entries.get(folder.name)):
             try:
                 unit.built = self.materialise(unit, record)
@@ -319,9 +422,20 @@ class Units:
                 unit.built = None  # a damaged record: rebuilt
             if unit.built is not None:
                 self.reused += 1
+                files, dirs = self.fingerprints(unit)
+                if files != record[1] or dirs != record[5]:  # looked at again: trust anew
+                    self.cache.store(KIND, unit.slug, [record[0], files, *record[2:5], dirs])
         if unit.built is None:
             self.remember_audio_hashes(unit)
         return unit
+
+    def render_for(self, unit: Unit) -> Callable[[str], str]:
+        """Markdown to HTML through the cache, for loading ``unit`` (the keys are kept
+        with the unit, so the renderings outlive builds that reuse it whole)."""
+        def render(text: str) -> str:
+            unit.rendered.append(self.cache.render_key("markdown", text))
+            return self.cache.render("markdown", text, markdown_to_html)
+        return render
 
     def remember_audio_hashes(self, unit: Unit) -> None:
         """Hand the audio hashes to the probe, which would otherwise read the files again."""
@@ -333,12 +447,17 @@ class Units:
     def materialise(self, unit: Unit, record: list[Any]) -> BuiltEpisode | None:
         """The built episode of a record whose base key matched, or None if what it
         depends on outside the folder changed or a blob it names is gone or damaged."""
-        _, _, deps, key, payload = record
+        _, _, deps, key, payload, _ = record
         if not self.deps_hold(deps):
             return None
-        ep_row, m_row, b_row = payload
+        ep_row, m_row, b_row, rendered = payload
         folder, cache = unit.folder, self.cache
-        episode = episode_of(ep_row, unit.slug, folder)
+        if cache.intact_blob(ep_row[9]) is None:
+            return None
+        for rendering in rendered:  # the notes' HTML, for a later build that loads them
+            cache.keep_rendered(rendering)
+        episode = episode_of(ep_row, unit.slug, folder,
+                             notes_loader(cache, ep_row[9], self.show, folder))
         audio = facts_of(m_row[0])
         alternates = tuple(facts_of(a) for a in m_row[3])
         measured = _new(MeasuredEpisode, {
@@ -354,7 +473,7 @@ class Units:
         stored = []
         files = {p.name: p for p in episode.transcript_files}
         for language, source, sha in b_row[1]:
-            if not cache.keep_blob(sha):
+            if cache.intact_blob(sha) is None:
                 return None
             path = files.get(source) or folder / source
             stored.append(StoredTranscript(language, path, segments_loader(
@@ -415,6 +534,14 @@ class Units:
         return [str(path), built.audio.sha256,
                 [[str(o.source), o.sha256] for o in built.measured.alternate_media]]
 
+    def fingerprints(self, unit: Unit) -> tuple[list[Row], list[Row]]:
+        """The unit's files (with their hashes) and folders as a record keeps them."""
+        assert unit.rows is not None
+        started = self.started
+        return ([[*row[:2], *settled(row[2:], started), sha]
+                 for row, sha in zip(unit.rows, unit.shas)],
+                [[d[0], *settled(d[1:], started)] for d in unit.dirs])
+
     def record_all(self) -> None:
         """Record the fresh units of a build that found no problem (the cache keeps them
         in memory until the build is written)."""
@@ -434,17 +561,20 @@ class Units:
                 sha = cache.put_blob(segments_json(tr), defer=True)
                 stored.append([tr.language, tr.source.relative_to(unit.folder).as_posix(), sha])
             facts = [m.audio, *m.alternates]
+            ep_row = episode_row(built.episode)
+            ep_row[9] = cache.put_blob(notes_json(built.episode), defer=True)
             payload = [
-                episode_row(built.episode),
+                ep_row,
                 [facts_row(m.audio), m.provenance, output_row(m.media) if m.media else None,
                  [facts_row(a) for a in m.alternates],
                  [output_row(o) for o in m.alternate_media]],
                 [built.enclosure_url, stored, [chapter_row(c) for c in built.chapters],
                  companions, [[facts.index(a), url] for a, url in built.encodings]],
+                unit.rendered,
             ]
-            files = [[*row, sha] for row, sha in zip(unit.rows, unit.shas)]
+            files, dirs = self.fingerprints(unit)
             deps = self.deps_of(unit.folder, built)
-            cache.store(KIND, unit.slug, [base, files, deps, built.key, payload])
+            cache.store(KIND, unit.slug, [base, files, deps, built.key, payload, dirs])
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -452,4 +582,4 @@ def inside(path: Path, folder: Path) -> bool:
     return not (rel == ".." or rel.startswith(".." + os.sep) or os.path.isabs(rel))
 
 
-__all__ = ["KIND", "StoredTranscript", "Unit", "Units", "context_of"]
+__all__ = ["KIND", "StoredEpisode", "StoredTranscript", "Unit", "Units", "context_of"]
