@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/rebuild.py [--episodes 1000 10000] [--runs 3] [--cold-runs N]
                                  [--site-runs 1] [--cases KEY,…] [--no-site-rows]
-                                 [--profile DIR]
+                                 [--profile DIR] [--out FILE]
 
 For each ``--episodes`` size, makes a synthetic show (``benchmarks/showgen.py``: real
 LAME MP3s, French notes with accents, emoji and markup, speaker transcripts), then
@@ -65,6 +65,7 @@ sys.path.insert(0, str(HERE))
 import showgen  # noqa: E402
 
 PY = sys.executable
+DONE: list[str] = []  # the tables of the sizes already measured
 KEYS = ("cold", "fresh", "nochange", "add", "explicit", "description", "validate",
         "site-nochange", "site-add", "site-explicit")
 
@@ -220,6 +221,8 @@ class Bench:
                  f"(baseline {row.base[-1]:.2f} s)")
         self.rows[case.key] = row
         self.peaks[case.key] = peaks
+        if self.args.out:  # the tables so far, in case a long run is cut short
+            self.args.out.write_text("\n".join([*DONE, markdown(self)]), encoding="utf-8")
         if self.args.profile:
             self.profile(case, ours_cmd)
 
@@ -341,6 +344,8 @@ def main() -> None:
     parser.add_argument("--no-site-rows", action="store_true", help="leave out the site cases")
     parser.add_argument("--profile", type=Path, help="write cProfile output of each case here")
     parser.add_argument("--tmp", type=Path, help="make the shows under this folder")
+    parser.add_argument("--out", type=Path,
+                        help="also write the table here, rewritten after every case")
     args = parser.parse_args()
     known = set(KEYS)
     keys = set(args.cases.split(",")) if args.cases else known
@@ -352,6 +357,7 @@ def main() -> None:
             bench = Bench(Path(tmp), episodes, args)
             bench.table(keys, not args.no_site_rows)
             print(markdown(bench), flush=True)
+            DONE.append(markdown(bench))
 
 
 if __name__ == "__main__":
