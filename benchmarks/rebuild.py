@@ -221,6 +221,7 @@ class Bench:
                  f"(baseline {row.base[-1]:.2f} s)")
         self.rows[case.key] = row
         self.peaks[case.key] = peaks
+        self.memory_rows()
         if self.args.out:  # the tables so far, in case a long run is cut short
             self.args.out.write_text("\n".join([*DONE, markdown(self)]), encoding="utf-8")
         if self.args.profile:
@@ -242,6 +243,15 @@ class Bench:
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(30)
         note(f"  profile: {stem}.txt")
+
+    def memory_rows(self) -> None:
+        for key in [k for k in self.rows if k.endswith("-memory")]:
+            del self.rows[key]  # put back below, in this order
+        self.memory_row("explicit", "peak memory, full rebuild (MiB, vs the writer's)")
+        self.memory_row("cold", "peak memory, cold build (MiB, vs the probing writer's)")
+        self.memory_row("site-explicit", "peak memory, full rebuild with the site (MiB)")
+        if "site-explicit-memory" in self.rows:
+            self.rows["site-explicit-memory"].target = None
 
     def memory_row(self, key: str, label: str) -> None:
         if key not in self.peaks:
@@ -266,11 +276,6 @@ class Bench:
             for case in site_cases:
                 note(f"{self.episodes} episodes: {case.key}")
                 self.measure(case, site_runs)
-        self.memory_row("explicit", "peak memory, full rebuild (MiB, vs the writer's)")
-        self.memory_row("cold", "peak memory, cold build (MiB, vs the probing writer's)")
-        self.memory_row("site-explicit", "peak memory, full rebuild with the site (MiB)")
-        if "site-explicit-memory" in self.rows:
-            self.rows["site-explicit-memory"].target = None
 
 
 def short(path: str, line: int, name: str) -> str:
@@ -320,7 +325,8 @@ def markdown(bench: Bench) -> str:
              f"cold: {args.cold_runs or args.runs}, with the site: {args.site_runs})", "",
              "| case | feedpub | baseline | ratio | target | met? |",
              "|---|---|---|---|---|---|"]
-    for row in bench.rows.values():
+    rows = sorted(bench.rows.values(), key=lambda row: row.unit == "MiB")  # memory last
+    for row in rows:
         target = f"≤ {row.target:g}×" if row.target is not None else "—"
         met = "—" if row.target is None else ("yes" if row.ratio <= row.target else "no")
         unit = " MiB" if row.unit == "MiB" else " s"
