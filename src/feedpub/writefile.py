@@ -147,7 +147,8 @@ class Batch:
         done = 0
         try:
             threads = max(1, min(SYNC_THREADS, len(self.staged)))
-            with ThreadPoolExecutor(max_workers=threads) as pool:
+            pool = ThreadPoolExecutor(max_workers=threads)
+            try:
                 outcomes = list(pool.map(sync_or_error, [tmp for tmp, _ in self.staged]))
                 for (_, path), error in zip(self.staged, outcomes):
                     if error is not None:
@@ -159,6 +160,8 @@ class Batch:
                         raise failed(path, exc) if failed else exc from None
                     done += 1
                 list(pool.map(fsync_folder, sorted(self.touched)))
+            finally:  # interrupted: the fsyncs not started are dropped, the others end
+                pool.shutdown(cancel_futures=True)
         except BaseException:
             del self.staged[:done]
             self.abort()

@@ -97,7 +97,8 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
     downloads = [p for p in pending if p.network is not None]
     if to_hash or downloads:
         report.stage("hashing audio", len(to_hash) + len(downloads))
-        with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+        pool = ThreadPoolExecutor(max_workers=HASH_THREADS)
+        try:
             hashes = [(p, file, pool.submit(sha256_or_none, file)) for p, file in to_hash]
             fetched = [(p, pool.submit(p.network)) for p in downloads if p.network]
             for p, file, future in hashes:
@@ -109,6 +110,10 @@ def probe_all(show: Show, episodes: list[Episode], lock: Lock, update_lock: bool
                 except FeedpubError as err:
                     p.problems.extend(err.problems)
                 report.advance()
+        except BaseException:  # interrupted: the files not started are not hashed
+            pool.shutdown(cancel_futures=True)
+            raise
+        pool.shutdown()
         stats.hashed += sum(1 for _, file in to_hash)
 
     # The misses parsed once each, in processes when there are many.
@@ -218,8 +223,9 @@ def parse_all(jobs: list[Job], processes: bool | None = None,
                            [alternate for _, alternate in jobs], chunksize=chunk)
         yield from zip(jobs, results)
     except BaseException:
-        # Interrupted or failed: drop the files not started, do not wait for them.
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Interrupted or failed: drop the files not started; the workers end their chunk
+        # (they leave Ctrl-C to this process) and exit.
+        pool.shutdown(cancel_futures=True)
         raise
     pool.shutdown()
 
