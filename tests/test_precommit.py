@@ -141,10 +141,10 @@ def test_the_package_builds_as_a_wheel_with_its_templates(tmp_path: Path) -> Non
     names = set(zipfile.ZipFile(wheel).namelist())
     for forge in ("github", "forgejo", "gitlab"):
         assert f"feedpub/templates/ci/{forge}.yml" in names
-    assert "feedpub/cli.py" in names
+    assert "feedpub/cli.py" in names and "feedpub/entry.py" in names
     entry = zipfile.ZipFile(wheel).read(
         f"feedpub-{__version__}.dist-info/entry_points.txt").decode()
-    assert "feedpub = feedpub.cli:main" in entry
+    assert "feedpub = feedpub.entry:main" in entry  # the no-change shortcut, then cli.main
     # it installs and runs: a fresh venv (seeing this one's dependencies, not its feedpub)
     target = tmp_path / "venv"
     venv.create(target, with_pip=False)
