@@ -76,14 +76,15 @@ def check_html(text: str) -> HtmlFacts:
     lt = _LT.search(text)
     if lt is not None:
         not_html = repr(text[lt.start():lt.start() + 12]) + " (a '<' that starts no tag)"
-    for m in _TAG.finditer(text):
-        closing, name, rest = m.group(1), m.group(2).lower(), m.group(3)
+    # findall: tuples, not match objects -- this loop runs for every tag of every item
+    for closing, written, rest in _TAG.findall(text):
+        name = written if written in HTML_TAGS else written.lower()
         if name not in HTML_TAGS:
-            not_html = not_html or f"<{m.group(2)}> (not an HTML element)"
+            not_html = not_html or f"<{written}> (not an HTML element)"
             continue
         if name in UNSAFE_TAGS:
             unsafe = unsafe or f"<{name}>"
-        if closing or not rest.strip():
+        if closing or not rest or rest.isspace() or rest == "/" or rest == " /":
             continue
         for attr, value in _attrs(rest):
             if attr.startswith("on"):
