@@ -20,6 +20,7 @@ import yaml
 
 from audiofactory import make_mp3
 from conftest import REPO
+from feedpub import __version__
 
 INSTALL = re.compile(r'"git\+https://<this repository>@v[0-9.]+"')
 
@@ -85,8 +86,8 @@ def test_start_a_show_as_the_readme_says(tmp_path: Path, pipx: Path) -> None:
     def runs(prefix: str) -> list[subprocess.CompletedProcess[str]]:
         return [p for c, p in results if c.startswith(prefix)]
 
-    assert "installed package feedpub 0.2.0" in runs("pipx install")[0].stdout
-    assert runs("feedpub --version")[0].stdout == "feedpub 0.2.0\n"
+    assert f"installed package feedpub {__version__}" in runs("pipx install")[0].stdout
+    assert runs("feedpub --version")[0].stdout == f"feedpub {__version__}\n"
     (init,) = runs("feedpub init")
     assert f"wrote {show / '.github/workflows/feedpub.yml'}" in init.stdout
     assert "a repository on this machine only" in init.stderr  # the local clone, here

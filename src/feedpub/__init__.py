@@ -1,3 +1,3 @@
 """feedpub: a folder of podcast episodes in, a validated podcast RSS feed out."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -72,7 +72,7 @@ def check_spec(spec: str) -> str:
     spec = spec.strip()
     if not spec or any(c in spec for c in "\n\"'$`"):
         raise UsageError(Problem(None, f"--feedpub-spec {spec!r} is not a usable pip "
-                                 "requirement", expected="e.g. 'feedpub @ git+https://…@v0.2.0'"))
+                                 "requirement", expected="e.g. 'feedpub @ git+https://…@v0.3.0'"))
     return spec
 
 

@@ -643,7 +643,7 @@ def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str, strict:
               default=None, help="Also write CI files for this forge.")
 @click.option("--feedpub-spec", default=None, metavar="REQUIREMENT",
               help="What CI installs (default: the git commit this feedpub came from), "
-              "e.g. 'feedpub @ git+https://…/feedpub.git@v0.2.0'.")
+              "e.g. 'feedpub @ git+https://…/feedpub.git@v0.3.0'.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 def init(directory: Path, yes: bool, forge: str | None, feedpub_spec: str | None,
          force: bool, description: str | None, link: str | None, artwork: str | None,
