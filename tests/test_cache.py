@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from audiofactory import make_audio
+from cleancopy import built_clean
 from feedpub.build import build, write_outputs
 from feedpub.build import probe as probe_module
 from feedpub.cache import CACHE_DIR, FILE, Cache
@@ -23,11 +24,7 @@ def outputs(root: Path) -> dict[str, bytes]:
 
 def clean_outputs(root: Path, tmp_path: Path) -> dict[str, bytes]:
     """The same show built with no cache at all, from a copy."""
-    copy = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".feedpub", "public"))
-    got = outputs(copy)
-    shutil.rmtree(copy)
-    return got
+    return built_clean(root, tmp_path, outputs)
 
 
 @pytest.fixture

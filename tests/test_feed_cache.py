@@ -4,13 +4,13 @@ findings as a clean build and a whole-feed validation, whatever happened to the 
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from audiofactory import make_audio
+from cleancopy import built_clean
 from feedpub.build import build, write_outputs
 from feedpub.cache import CACHE_DIR, Cache
 from feedpub.feed import assemble, render_feed, validate_feed
@@ -34,11 +34,7 @@ def feed_of(root: Path) -> bytes:
 
 def clean_feed(root: Path, tmp_path: Path) -> bytes:
     """The same show built with no cache at all, from a copy."""
-    copy = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".feedpub", "public"))
-    got = feed_of(copy)
-    shutil.rmtree(copy)
-    return got
+    return built_clean(root, tmp_path, feed_of)
 
 
 @pytest.fixture

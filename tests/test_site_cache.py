@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiofactory import make_audio
+from cleancopy import built_clean
 from feedpub.build import build, write_outputs
 from feedpub.cache import CACHE_DIR, Cache
 from feedpub.layout import Layout
@@ -38,11 +39,8 @@ def written(root: Path, update_lock: bool = False) -> dict[str, Output]:
 
 def clean_site(root: Path, tmp_path: Path) -> dict[str, bytes]:
     """The same show's site built from a copy with no cache at all."""
-    copy = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".feedpub", "public"))
-    got = {path: o.read() for path, o in site(copy).items()}
-    shutil.rmtree(copy)
-    return got
+    return built_clean(root, tmp_path,
+                       lambda copy: {path: o.read() for path, o in site(copy).items()})
 
 
 def reused(outputs: dict[str, Output]) -> set[str]:

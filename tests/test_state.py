@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from audiofactory import make_audio
+from cleancopy import built_clean
 from feedpub import state
 from feedpub.build import build
 from feedpub.cli import cli
@@ -60,12 +61,10 @@ def files(folder: Path) -> dict[str, bytes]:
 
 def clean(root: Path, tmp_path: Path, *args: str) -> dict[str, bytes]:
     """The output of the same show built from a copy with no cache, state or output."""
-    copy = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".feedpub", "public"))
-    feedpub(copy, "-q", *args)
-    got = files(copy / "public")
-    shutil.rmtree(copy)
-    return got
+    def make(copy: Path) -> dict[str, bytes]:
+        feedpub(copy, "-q", *args)
+        return files(copy / "public")
+    return built_clean(root, tmp_path, make)
 
 
 def mtimes(folder: Path) -> dict[Path, int]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from audiofactory import make_audio
+from cleancopy import built_clean
 from feedpub.build import build, units, write_outputs
 from feedpub.build import probe as probe_module
 from feedpub.build.units import KIND, StoredEpisode, StoredTranscript
@@ -40,11 +41,7 @@ def outputs(root: Path, **options: bool) -> dict[str, bytes]:
 
 def clean_outputs(root: Path, tmp_path: Path, **options: bool) -> dict[str, bytes]:
     """The same show built with no cache at all, from a copy."""
-    copy = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".feedpub", "public"))
-    got = outputs(copy, **options)
-    shutil.rmtree(copy)
-    return got
+    return built_clean(root, tmp_path, lambda copy: outputs(copy, **options))
 
 
 def written(root: Path, **options: bool) -> dict[str, bytes]:
