@@ -55,6 +55,37 @@ def test_validate_sources_reports_at_the_show_files(make_show) -> None:
     assert "::warning file=podcast.toml,line=6,title=https::" in github.output, github.output
 
 
+def test_github_annotations_are_relative_to_the_checkout_under_dash_c(make_show,
+                                                                       monkeypatch) -> None:
+    """A workflow runs ``feedpub -C show validate`` from the repository's root: GitHub
+    attaches an annotation only to a path relative to that root, not to the show folder."""
+    from click.testing import CliRunner
+
+    from feedpub.cli import cli
+
+    make_show.edit_show('artwork = "https://media.example.org/cover.jpg"',
+                        'artwork = "http://media.example.org/cover.jpg"')
+    make_show.episode("ep")
+    repo = make_show.root.parent
+    show = make_show.root.name
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.chdir(repo)
+    args = ["-C", show, "validate", "--offline", "--sources", "--format", "github"]
+    run = CliRunner().invoke(cli, args)
+    assert f"::warning file={show}/podcast.toml,line=6,title=https::" in run.output, run.output
+    # GitHub's own variable names the checkout wherever feedpub was started
+    monkeypatch.chdir(make_show.root / "episodes")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
+    run = CliRunner().invoke(cli, ["-C", str(make_show.root)] + args[2:])
+    assert f"::warning file={show}/podcast.toml,line=6,title=https::" in run.output, run.output
+    # a feed file named from elsewhere, too
+    assert CliRunner().invoke(cli, ["-C", str(make_show.root), "build", "--no-site"]).exit_code == 0
+    monkeypatch.chdir(repo)
+    run = CliRunner().invoke(cli, ["-C", show, "validate", "--offline", "--format", "github",
+                                   "public/feed.xml"])
+    assert f"file={show}/public/feed.xml," in run.output, run.output
+
+
 def test_each_channel_line_maps_to_its_key(make_show) -> None:
     from feedpub.build.locate import Sources
 

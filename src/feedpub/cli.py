@@ -83,6 +83,7 @@ def cli(ctx: click.Context, traceback: bool, directory: Path | None) -> None:
     Example: feedpub -C my-show build --output public/
     """
     ctx.obj = (directory or Path(".")).resolve()
+    ctx.meta["feedpub.started_in"] = os.getcwd()  # GitHub annotations are relative to it
     if directory is not None and ctx.obj.is_dir():
         # As git -C and make -C: every relative path given after -C is read from DIR.
         # (Restored when the command ends, for callers that run commands in-process.)
@@ -568,7 +569,9 @@ def validate(ctx: click.Context, feed: str | None, offline: bool, against: str |
         report = locate_report(run_data(result.feed, "feed.xml (built in memory)", options),
                                result.feed, result.episodes, build_root)
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(render(report, fmt, color=color))
+    # GitHub reads annotation paths from the checkout: where feedpub was started, not -C
+    checkout = os.environ.get("GITHUB_WORKSPACE") or ctx.meta.get("feedpub.started_in")
+    click.echo(render(report, fmt, color=color, checkout=checkout))
     if report.failed(strict):
         raise Failed()
 

@@ -10,11 +10,13 @@ from .findings import Finding, Report
 FORMATS = ("text", "json", "github")
 
 
-def render(report: Report, fmt: str = "text", color: bool = False) -> str:
+def render(report: Report, fmt: str = "text", color: bool = False,
+           checkout: str | None = None) -> str:
+    """``checkout``: the folder annotation paths are relative to (default: the cwd)."""
     if fmt == "json":
         return render_json(report)
     if fmt == "github":
-        return render_github(report)
+        return render_github(report, checkout)
     return render_text(report, color)
 
 
@@ -59,16 +61,17 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _repo_relative(path: str) -> str:
-    """GitHub attaches annotations only to paths relative to the checkout (the cwd)."""
-    if os.path.isabs(path):
-        try:
-            rel = os.path.relpath(path)
-        except ValueError:  # another drive on Windows
-            return path
-        if not rel.startswith(".."):
-            return rel.replace(os.sep, "/")
-    return path
+def _repo_relative(path: str, checkout: str | None = None) -> str:
+    """GitHub attaches annotations only to paths relative to the checkout.
+
+    A relative ``path`` is read from the cwd (the show folder under ``-C``)."""
+    try:
+        rel = os.path.relpath(os.path.abspath(path), checkout or os.getcwd())
+    except ValueError:  # another drive on Windows
+        return path
+    if rel.startswith(".."):
+        return path  # outside the checkout: GitHub cannot attach it anyway
+    return rel.replace(os.sep, "/")
 
 
 #: how the CLI names a feed it built in memory (there is no file to annotate)
@@ -81,12 +84,12 @@ def is_file_source(source: str | None) -> bool:
         and not (source or "").endswith(IN_MEMORY_SUFFIX)
 
 
-def annotation(f: Finding) -> str:
+def annotation(f: Finding, checkout: str | None = None) -> str:
     """One ``::error file=…,line=…,title=…::message`` workflow command."""
     level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity]
     props = []
     if f.source and is_file_source(f.source):
-        props.append(f"file={_escape_property(_repo_relative(f.source))}")
+        props.append(f"file={_escape_property(_repo_relative(f.source, checkout))}")
     if f.line is not None:
         props.append(f"line={f.line}")
     props.append(f"title={_escape_property(f.rule or '')}")
@@ -94,7 +97,7 @@ def annotation(f: Finding) -> str:
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
-def render_github(report: Report) -> str:
-    lines = [annotation(f) for f in report.sorted()]
+def render_github(report: Report, checkout: str | None = None) -> str:
+    lines = [annotation(f, checkout) for f in report.sorted()]
     lines.append(f"{report.source}: {summary(report)}")
     return "\n".join(lines)
