@@ -4,79 +4,42 @@ Usage::
 
     python benchmarks/build_show.py [--episodes 500] [--seconds 60] [--runs 3]
 
-Makes a show of ``--episodes`` episodes, each with its own real MP3 (LAME via
-lameenc), a Markdown description and a speaker-labelled transcript, then
-times, best of ``--runs`` in the same process:
+Makes a show of ``--episodes`` episodes with ``benchmarks/showgen.py`` (each with its
+own real MP3 of ``--seconds``, French Markdown notes and a speaker-labelled
+transcript), then times, best of ``--runs`` in the same process:
 
 - the baseline: SHA-256 of every audio file, one after the other (the I/O any
   build that guards audio content must do);
 - a full build (probe, hash, transcripts, render, offline validation);
 - a build from feedpub.lock alone (the audio removed, as in a CI checkout).
 
-and prints each time and its ratio to the baseline.
+and prints each time and its ratio to the baseline.  Builds run with
+``FEEDPUB_ALLOW_TEST_HOSTS=1``: the show's hosts are the reserved ``example.org`` names.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("FEEDPUB_ALLOW_TEST_HOSTS", "1")  # showgen's hosts are example.org's
 
-from audiofactory import make_mp3  # noqa: E402
+import showgen  # noqa: E402
 
 from feedpub.build import build, write_outputs  # noqa: E402
 
-SHOW = """\
-title = "Benchmark Show"
-description = "A large show for timing feedpub build."
-link = "https://example.org/show"
-language = "en"
-author = "Bench"
-artwork = "https://media.example.org/cover.jpg"
-categories = ["Technology"]
-explicit = false
-feed_url = "https://feeds.example.org/show/feed.xml"
-media_base_url = "https://media.example.org/audio/"
-
-[owner]
-name = "Bench"
-email = "bench@example.org"
-"""
-
 
 def make_show(root: Path, episodes: int, seconds: float) -> list[Path]:
-    root.mkdir(parents=True)
-    (root / "podcast.toml").write_text(SHOW, encoding="utf-8")
-    template = root / "template.mp3"
-    make_mp3(template, seconds)
-    audio = []
-    for n in range(episodes):
-        folder = root / "episodes" / f"ep-{n:04d}"
-        folder.mkdir(parents=True)
-        date = f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00+00:00"
-        (folder / "episode.toml").write_text(
-            f'title = "Episode {n}"\ndate = "{date}"\nnumber = {n + 1}\n'
-            f'audio = "ep-{n:04d}.mp3"\nguid = "bench-{n}"\nduration = {seconds:.0f}\n',
-            encoding="utf-8")
-        (folder / "description.md").write_text(
-            f"Episode {n}: notes with a [link](https://example.org/{n}) and *emphasis*.\n",
-            encoding="utf-8")
-        (folder / "transcript.txt").write_text(
-            "Speaker #0\nHello and welcome.\n\nSpeaker #1\nThanks for having me.\n",
-            encoding="utf-8")
-        data = bytearray(template.read_bytes())
-        data[-1] = n % 256  # each file its own content
-        path = folder / f"ep-{n:04d}.mp3"
-        path.write_bytes(bytes(data))
-        audio.append(path)
-    template.unlink()
-    return audio
+    """``benchmarks/showgen.py``'s show, with MP3s of ``seconds``; its audio files."""
+    showgen.make_show(root, episodes, showgen.template_mp3(seconds))
+    return sorted(root.glob("episodes/*/*.mp3"))
 
 
 def best(runs: int, fn) -> float:  # type: ignore[no-untyped-def]

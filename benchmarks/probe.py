@@ -4,9 +4,10 @@ Usage::
 
     python benchmarks/probe.py [--episodes 2000] [--seconds 2] [--runs 3]
 
-Makes a show of ``--episodes`` episodes, each with its own real MP3 (LAME via lameenc),
-then times, each in a fresh Python process (as a build runs: the worker pool and its
-start are paid every time), alternating, median of ``--runs``:
+Makes a show of ``--episodes`` episodes with ``benchmarks/showgen.py`` (each with its
+own real MP3, LAME via lameenc, of ``--seconds``), then times, each in a fresh Python
+process (as a build runs: the worker pool and its start are paid every time),
+alternating, median of ``--runs``:
 
 - baseline: ``mutagen.mp3.MP3(path)`` for every file, one after the other;
 - cold: ``probe_all`` with no lock and no cache: every file parsed and hashed (in worker
@@ -29,24 +30,9 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
 
-SHOW = """\
-title = "Probe bench"
-description = "A show for timing the audio stage."
-link = "https://example.org/show"
-language = "en"
-author = "Bench"
-artwork = "https://media.example.org/cover.jpg"
-categories = ["Technology"]
-explicit = false
-feed_url = "https://feeds.example.org/show/feed.xml"
-media_base_url = "https://media.example.org/audio/"
-
-[owner]
-name = "Bench"
-email = "bench@example.org"
-"""
+import showgen  # noqa: E402
 
 CHILD = r'''
 import sys, time
@@ -88,23 +74,8 @@ print(elapsed)
 
 
 def make_show(root: Path, episodes: int, seconds: float) -> None:
-    from audiofactory import make_mp3
-
-    root.mkdir(parents=True)
-    (root / "podcast.toml").write_text(SHOW, encoding="utf-8")
-    make_mp3(root / "template.mp3", seconds)
-    mp3 = (root / "template.mp3").read_bytes()
-    (root / "template.mp3").unlink()
-    for n in range(episodes):
-        folder = root / "episodes" / f"ep-{n:05d}"
-        folder.mkdir(parents=True)
-        (folder / "episode.toml").write_text(
-            f'title = "Episode {n}"\ndate = "2025-01-01"\naudio = "ep-{n:05d}.mp3"\n'
-            f'guid = "bench-{n}"\n', encoding="utf-8")
-        (folder / "description.md").write_text(f"Notes {n}.", encoding="utf-8")
-        data = bytearray(mp3)
-        data[-1] = n % 256  # each file its own bytes
-        (folder / f"ep-{n:05d}.mp3").write_bytes(bytes(data))
+    """``benchmarks/showgen.py``'s show, with MP3s of ``seconds``."""
+    showgen.make_show(root, episodes, showgen.template_mp3(seconds))
 
 
 def timed(case: str, root: Path) -> float:

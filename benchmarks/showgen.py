@@ -2,13 +2,13 @@
 
 Usage::
 
-    python benchmarks/showgen.py DIR [--episodes 1000]
+    python benchmarks/showgen.py DIR [--episodes 1000] [--seconds 2]
 
 Each episode has an ``episode.toml`` (title, date, number, guid, two speakers), about
 1.5 KB of French Markdown notes (accents, emoji, emphasis, links, a list, inline code),
 a speaker-labelled transcript of about 4 KB and its own short MP3.  The MP3 is a real
-one: one 2-second template is encoded by LAME (``tests/audiofactory.py``) and tagged
-with an ID3 title once; every episode's file is that template with the episode's number
+one: one 2-second template (``--seconds``) is encoded by LAME (``tests/audiofactory.py``)
+and tagged with an ID3 title once; every episode's file is that template with the episode's number
 written into the tag, so each file has its own bytes (and SHA-256) and 10,000 episodes
 are made in seconds.  The show uses the hosts RFC 2606 reserves (``example.org``):
 builds of it need ``FEEDPUB_ALLOW_TEST_HOSTS=1`` (see ``benchmarks/rebuild.py``).
@@ -95,14 +95,14 @@ FIRST_DATE = datetime(2003, 1, 1, 6, 0, tzinfo=UTC)
 STEP = timedelta(hours=2)  # 100,000 episodes still end before 2026
 
 
-def template_mp3() -> bytes:
-    """A real 2-second MP3 (LAME) with an ID3v2 title holding a 7-digit placeholder."""
+def template_mp3(seconds: float = 2.0) -> bytes:
+    """A real MP3 (LAME) of ``seconds`` with an ID3v2 title holding a 7-digit placeholder."""
     from mutagen.id3 import ID3, TIT2
 
     from audiofactory import make_mp3
 
     with tempfile.TemporaryDirectory(prefix="feedpub-showgen-") as tmp:
-        path = make_mp3(Path(tmp) / "template.mp3", 2.0)
+        path = make_mp3(Path(tmp) / "template.mp3", seconds)
         tag = ID3()
         tag.add(TIT2(encoding=3, text=[TAG_TITLE]))
         tag.save(path, v2_version=4, padding=lambda info: 0)
@@ -165,8 +165,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="the show's folder (must not exist)")
     parser.add_argument("--episodes", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of every MP3")
     args = parser.parse_args()
-    make_show(args.folder, args.episodes)
+    make_show(args.folder, args.episodes, template_mp3(args.seconds))
     print(f"{args.episodes} episodes in {args.folder}")
 
 
