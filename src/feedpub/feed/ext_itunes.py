@@ -5,7 +5,11 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import BuiltEpisode, Show
-from .xml import ITUNES, sub, truefalse
+from .xml import ITUNES, clark, sub, truefalse
+
+_SubElement = etree.SubElement
+DURATION, IMAGE, EXPLICIT, EPISODE_TYPE = (clark(ITUNES, t) for t in
+                                           ("duration", "image", "explicit", "episodeType"))
 
 
 def channel(parent: etree._Element, show: Show, artwork_url: str) -> None:
@@ -25,15 +29,15 @@ def channel(parent: etree._Element, show: Show, artwork_url: str) -> None:
 
 
 def item(parent: etree._Element, built: BuiltEpisode, show_explicit: bool) -> None:
-    ep = built.episode
-    sub(parent, ITUNES, "duration", str(round(built.audio.duration)))
+    ep = built.measured.episode
+    _SubElement(parent, DURATION).text = str(round(built.measured.audio.duration))
     if ep.image:
         sub(parent, ITUNES, "image", href=ep.image)
     # On every item: Apple asks for it, and the Podcast Index reads a missing value as
     # clean, so an explicit show's episodes would otherwise read as clean.
-    sub(parent, ITUNES, "explicit",
-        truefalse(show_explicit if ep.explicit is None else ep.explicit))
-    sub(parent, ITUNES, "episodeType", ep.episode_type)
+    explicit = show_explicit if ep.explicit is None else ep.explicit
+    _SubElement(parent, EXPLICIT).text = "true" if explicit else "false"
+    _SubElement(parent, EPISODE_TYPE).text = ep.episode_type
 
 
 def numbering(parent: etree._Element, built: BuiltEpisode, kind: str) -> None:

@@ -6,10 +6,17 @@ from lxml import etree
 
 from ..audio import FORMATS
 from ..model import BuiltEpisode, Person, Show
-from .xml import PODCAST, sub
+from .xml import PODCAST, ascii_url, clark, sub
+
+_SubElement = etree.SubElement
+PERSON, TRANSCRIPT = clark(PODCAST, "person"), clark(PODCAST, "transcript")
 
 
 def add_person(parent: etree._Element, person: Person) -> None:
+    if person.href is None and person.img is None and person.role is not None and \
+            person.group is not None:  # the usual person: no URLs to convert
+        _SubElement(parent, PERSON, role=person.role, group=person.group).text = person.name
+        return
     sub(parent, PODCAST, "person", person.name, role=person.role, group=person.group,
         href=person.href, img=person.img)
 
@@ -51,6 +58,9 @@ def item(parent: etree._Element, built: BuiltEpisode) -> None:
     for out in built.companions:
         if out.kind == "chapters":
             sub(parent, PODCAST, "chapters", url=out.url, type=out.mime)
+        elif out.rel is None and out.language is not None:  # the usual transcript
+            _SubElement(parent, TRANSCRIPT, url=ascii_url(out.url), type=out.mime,
+                        language=out.language)
         else:
             sub(parent, PODCAST, "transcript", url=out.url, type=out.mime,
                 language=out.language, rel=out.rel)

@@ -31,11 +31,13 @@ from ..markup import clean
 from ..model import BuiltEpisode, Show
 from ..spec import ascii_url
 from . import ext_itunes, ext_podcast
-from .xml import NAMESPACES
+from .xml import ITUNES, NAMESPACES, PODCAST, clark
 
 EXTENSION = "feedpub"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 CONTENT_ENCODED = "{" + CONTENT_NS + "}encoded"
+_SubElement = etree.SubElement
+_ITUNES_EPISODE, _PODCAST_EPISODE = clark(ITUNES, "episode"), clark(PODCAST, "episode")
 #: how the channel ends, after its last item
 CLOSE = b"  </channel>\n</rss>\n"
 
@@ -133,8 +135,9 @@ class ItemWriter:
         return hex_lt(data[self.start:len(data) - self.end])
 
     def _fill(self, item: etree._Element, built: BuiltEpisode) -> None:
-        sub = etree.SubElement
-        ep = built.episode
+        sub = _SubElement
+        measured = built.measured
+        ep, audio = measured.episode, measured.audio
         sub(item, "title").text = clean(ep.title)
         if ep.link:
             sub(item, "link").text = ascii_url(ep.link)
@@ -151,13 +154,17 @@ class ItemWriter:
         if ep.guid:
             sub(item, "guid", isPermaLink="true" if ep.guid_is_permalink else "false"
                 ).text = ep.guid
-        sub(item, "enclosure", url=ascii_url(built.enclosure_url), length=str(built.audio.size),
-            type=built.audio.mime)
+        sub(item, "enclosure", url=ascii_url(built.enclosure_url), length=str(audio.size),
+            type=audio.mime)
         sub(item, "pubDate").text = rfc2822(ep.pub_date.astimezone(self.tz))
         ext_itunes.item(item, built, self.show_explicit)
-        for kind in ("season", "episode"):
-            ext_itunes.numbering(item, built, kind)
-            ext_podcast.numbering(item, built, kind)
+        if ep.season is not None:
+            ext_itunes.numbering(item, built, "season")
+            ext_podcast.numbering(item, built, "season")
+        if ep.number is not None:
+            number = str(ep.number)
+            sub(item, _ITUNES_EPISODE).text = number
+            sub(item, _PODCAST_EPISODE).text = number
         ext_podcast.item(item, built)
 
 
