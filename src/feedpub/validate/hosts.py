@@ -67,12 +67,14 @@ def host_problem(host: str, allow_examples: bool = False) -> str | None:
 #: the authority of an absolute URL: after the first "//" that starts in its first 11
 #: characters, up to the path, query or fragment
 _AUTHORITY = re.compile(r".{0,10}?//([^/?#]*)", re.DOTALL)
+#: the same for the URLs feeds are made of: no "//" can start before "http(s)://" does
+_HTTP_AUTHORITY = re.compile(r"https?://([^/?#]*)")
 
 
 def url_host(url: str) -> str:
     """The lower-case host of an absolute URL ("" for a relative one), without urlsplit:
     this runs for every URL of every item, so it is one match of a compiled pattern."""
-    m = _AUTHORITY.match(url)
+    m = _HTTP_AUTHORITY.match(url) or _AUTHORITY.match(url)
     if m is None:
         return ""
     netloc = m.group(1)
@@ -83,9 +85,24 @@ def url_host(url: str) -> str:
     return netloc.split(":", 1)[0].lower()
 
 
+#: host_problem by the authority of an http(s) URL as written (a feed has a few hosts)
+_BY_AUTHORITY: dict[tuple[str, bool], str | None] = {}
+
+
 def url_host_problem(url: str, allow_examples: bool = False) -> str | None:
     """:func:`host_problem` for the host of an absolute URL (None for relative ones)."""
-    return host_problem(url_host(url.strip()), allow_examples)
+    url = url.strip()
+    m = _HTTP_AUTHORITY.match(url)
+    if m is None:
+        return host_problem(url_host(url), allow_examples)
+    key = (m.group(1), allow_examples)
+    try:
+        return _BY_AUTHORITY[key]
+    except KeyError:
+        if len(_BY_AUTHORITY) > 4096:
+            _BY_AUTHORITY.clear()
+        found = _BY_AUTHORITY[key] = host_problem(url_host(url), allow_examples)
+        return found
 
 
 def non_ascii(url: str) -> str | None:

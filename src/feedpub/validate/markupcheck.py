@@ -37,7 +37,6 @@ param script style template title
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _LT = re.compile(r"<(?!/?[A-Za-z]|!--|!\[CDATA\[|!DOCTYPE)", re.IGNORECASE)
-_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)\s*>")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _STYLE_CODE = re.compile(r"expression|url\s*\(|javascript:", re.IGNORECASE)
@@ -55,22 +54,31 @@ class HtmlFacts:
     links: tuple[str, ...]  # every absolute href/src, for the host checks
 
 
+#: one attribute: its name, then (when it has a value) "=…" and the value in whichever
+#: of the three quotings it was written (an attribute without "=" has no value)
+_ATTR_PARTS = re.compile(
+    r"""([^\s"'>/=]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+#: a bare tag of an element that is HTML and safe has nothing to report
+_PLAIN_TAGS = HTML_TAGS - UNSAFE_TAGS
+#: the answer for text with no tag and no '<' at all (most plain show notes)
+NOTHING = HtmlFacts(None, None, None, ())
+
+
 def _attrs(text: str) -> list[tuple[str, str | None]]:
-    found = []
-    for m in _ATTR.finditer(text):
-        value = m.group(2) if m.group(2) is not None else (
-            m.group(3) if m.group(3) is not None else m.group(4))
-        found.append((m.group(1).lower(), value))
-    return found
+    """The attributes of a tag's rest, lower-case names, None for one without a value."""
+    return [(name.lower(), (double or single or bare) if eq else None)
+            for name, eq, double, single, bare in _ATTR_PARTS.findall(text)]
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def check_html(text: str) -> HtmlFacts:
     """Scan an HTML fragment (a description or content:encoded).
 
-    Memoised: an item's description and content:encoded are usually the same HTML."""
+    Memoised: an item's description and content:encoded are usually the same HTML.
+    Only a ``<`` can start a tag or a stray bracket, so text without one is answered at
+    once (an entity such as ``&lt;b&gt;`` is text to an HTML parser, never a tag)."""
     if "<" not in text:
-        return HtmlFacts(None, None, None, ())
+        return NOTHING
     not_html = unsafe = relative = None
     links: list[str] = []
     lt = _LT.search(text)
@@ -78,6 +86,8 @@ def check_html(text: str) -> HtmlFacts:
         not_html = repr(text[lt.start():lt.start() + 12]) + " (a '<' that starts no tag)"
     # findall: tuples, not match objects -- this loop runs for every tag of every item
     for closing, written, rest in _TAG.findall(text):
+        if not rest and written in _PLAIN_TAGS:
+            continue  # <p>, </li>: the bulk of every note, with nothing to report
         name = written if written in HTML_TAGS else written.lower()
         if name not in HTML_TAGS:
             not_html = not_html or f"<{written}> (not an HTML element)"
@@ -86,6 +96,11 @@ def check_html(text: str) -> HtmlFacts:
             unsafe = unsafe or f"<{name}>"
         if closing or not rest or rest.isspace() or rest == "/" or rest == " /":
             continue
+        if rest.startswith(' href="') and rest.count('"') == 2 and rest[-1] == '"':
+            url = rest[7:-1].strip()  # <a href="…">, how every note links: one attribute
+            if url.startswith(("https://", "http://")):
+                links.append(url)
+                continue
         for attr, value in _attrs(rest):
             if attr.startswith("on"):
                 unsafe = unsafe or f"the {attr} attribute of <{name}>"
@@ -102,6 +117,8 @@ def check_html(text: str) -> HtmlFacts:
                 continue  # a link to a spot on the same page: harmless
             elif attr != "srcset":
                 relative = relative or f'<{name} {attr}="{url}">'
+    if not_html is None and unsafe is None and relative is None and not links:
+        return NOTHING
     return HtmlFacts(not_html, unsafe, relative, tuple(links))
 
 

@@ -22,7 +22,7 @@ from .values import (
     title_has_number,
     url_extension,
 )
-from .view import IT, Context, Element, Node, element_text
+from .view import IT, Context, Element, Node, ShapeCache, element_text
 
 SHORT_LIMIT = 255
 SUMMARY_LIMIT = 4000
@@ -40,36 +40,55 @@ ITEM_ONLY = frozenset(("duration", "episode", "episodeType", "season", "order",
 #: plain-text itunes: elements and Apple's length limits for them
 TEXT_LIMITS = (("author", SHORT_LIMIT), ("subtitle", SHORT_LIMIT), ("keywords", SHORT_LIMIT),
                ("summary", SUMMARY_LIMIT), ("title", SHORT_LIMIT))
+_TEXT_TAGS = tuple((name, IT + name, limit) for name, limit in TEXT_LIMITS)
 
 
 def check_placement(node: Node, out: Collector, where: str) -> None:
     """itunes: elements where Apple does not read them, or that Apple never defined."""
+    shape = node.shape
+    found = _PLACEMENT.get((shape, where))
+    if found is None:
+        found = _PLACEMENT.keep((shape, where), _misplaced(shape, where))
+    for tag, message, hint in found:
+        out.warn("itunes-placement", message, node.kids[tag][0], hint)
+
+
+#: (shape, "channel" or "item") -> the placement findings of that shape, as
+#: (tag, message, hint)
+_PLACEMENT = ShapeCache()
+
+
+def _misplaced(shape: tuple[str, ...], where: str) -> tuple[tuple[str, str, str], ...]:
     allowed = CHANNEL_ONLY if where == "channel" else ITEM_ONLY
     other = ITEM_ONLY if where == "channel" else CHANNEL_ONLY
-    for tag, bucket in node.kids.items():
+    found = []
+    for tag in shape:
         if not tag.startswith(IT):
             continue
         name = tag[len(IT):]
         if name in BOTH or name in allowed:
             continue
         if name in other:
-            out.warn("itunes-placement", f"<itunes:{name}> belongs to the "
-                     f"{'item' if where == 'channel' else 'channel'}, not the {where}",
-                     bucket[0], f"Apple ignores it here: move it into each "
-                     f"{'<item>' if where == 'channel' else '<channel>'}")
+            found.append((tag, f"<itunes:{name}> belongs to the "
+                          f"{'item' if where == 'channel' else 'channel'}, not the {where}",
+                          f"Apple ignores it here: move it into each "
+                          f"{'<item>' if where == 'channel' else '<channel>'}"))
         else:
-            out.warn("itunes-placement", f"<itunes:{name}> is not an element Apple defines",
-                     bucket[0], "check the spelling (the names are case-sensitive) or remove "
-                     "it; Apple ignores it")
+            found.append((tag, f"<itunes:{name}> is not an element Apple defines",
+                          "check the spelling (the names are case-sensitive) or remove "
+                          "it; Apple ignores it"))
+    return tuple(found)
 
 
 def check_text_tags(node: Node, ctx: Context, where: str) -> None:
     """itunes:author/subtitle/summary/keywords/title: length, HTML, keyword commas."""
     out = ctx.out
-    for name, limit in TEXT_LIMITS:
-        el = node.first(IT + name)
-        if el is None:
+    kids = node.kids
+    for name, clark, limit in _TEXT_TAGS:
+        bucket = kids.get(clark)
+        if bucket is None:
             continue
+        el = bucket[0]
         _length(el, limit, out, f"{where} <itunes:{name}>")
         text = element_text(el)
         if "<" in text:

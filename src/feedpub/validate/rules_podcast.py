@@ -17,7 +17,7 @@ from .findings import Collector
 from .podcast_tags import report_not_https, require_attrs, text_of
 from .rules_rss import check_url
 from .values import language_problem
-from .view import PC, Context, Element, Node
+from .view import PC, Context, Element, Node, ShapeCache
 
 C, I = "channel", "item"  # noqa: E741 (the two parents, short for the table below)
 # name -> (allowed parents, single?, required attributes)
@@ -125,11 +125,15 @@ VALUE_CHECKS: dict[str, Check] = {
 }
 
 
-Spec = tuple[frozenset[str], bool, tuple[str, ...], tuple[str, ...], Check | None]
+Spec = tuple[frozenset[str], bool, tuple[str, ...], tuple[tuple[str, str], ...],
+             Check | None]
 #: everything _check_tags needs per tag name, in one lookup: every tag goes through the
-#: same required-attribute and https checks, then its own value check
+#: same required-attribute and https checks, then its own value check; each URL
+#: attribute comes with how findings name it
 SPECS: dict[str, Spec] = {
-    name: (parents, single, required, URL_ATTRS_OF.get(name, URL_ATTRS), VALUE_CHECKS.get(name))
+    name: (parents, single, required,
+           tuple((attr, f"podcast:{name} {attr}") for attr in URL_ATTRS_OF.get(name, URL_ATTRS)),
+           VALUE_CHECKS.get(name))
     for name, (parents, single, required) in TAGS.items()
 }
 
@@ -139,14 +143,27 @@ SPECS_BY_TAG: dict[str, tuple[str, Spec]] = {PC + name: (name, spec)
                                              for name, spec in SPECS.items()}
 
 
+#: shape -> its podcast: tags in order, each with its spec (None: not in the namespace)
+_PODCAST_TAGS = ShapeCache()
+
+
+def _podcast_tags(shape: tuple[str, ...]) -> tuple[tuple[str, tuple[str, Spec] | None], ...]:
+    return tuple((tag, SPECS_BY_TAG.get(tag)) for tag in shape
+                 if tag in SPECS_BY_TAG or tag.startswith(PC))
+
+
 def _check_tags(node: Node, ctx: Context, parent: str) -> None:
     out = ctx.out
-    for tag, bucket in node.kids.items():
-        found = SPECS_BY_TAG.get(tag)
+    shape = node.shape
+    tags = _PODCAST_TAGS.get(shape)
+    if tags is None:
+        tags = _PODCAST_TAGS.keep(shape, _podcast_tags(shape))
+    kids = node.kids
+    for tag, found in tags:
+        bucket = kids[tag]
         if found is None:
-            if tag.startswith(PC):
-                out.info("podcast-unknown", f"<podcast:{tag[len(PC):]}> is not defined by the "
-                         "namespace", bucket[0])
+            out.info("podcast-unknown", f"<podcast:{tag[len(PC):]}> is not defined by the "
+                     "namespace", bucket[0])
             continue
         name, (parents, single, required, url_attrs, check) = found
         if parent not in parents:
@@ -157,15 +174,18 @@ def _check_tags(node: Node, ctx: Context, parent: str) -> None:
             out.error("podcast-placement", f"<podcast:{name}> appears {len(bucket)} times in "
                       f"the {parent}; only one is allowed", bucket[1])
         for el in bucket:
-            if required:
-                require_attrs(el, out, name, required)
-            for attr in url_attrs:
-                value = el.get(attr)
+            get = el.get
+            for attr in required:
+                if not get(attr):
+                    require_attrs(el, out, name, required)
+                    break
+            for attr, what in url_attrs:
+                value = get(attr)
                 if value is None:
                     continue
                 if value.startswith("http:"):
                     report_not_https(el, out, name, attr, value)
-                check_url(el, value, ctx, f"podcast:{name} {attr}")
+                check_url(el, value, ctx, what)
             if check is not None:
                 check(el, out, ctx)
 

@@ -73,7 +73,7 @@ _HEX_LT = re.compile(rb"&#(?:x0*3c|0*60);", re.IGNORECASE)
 def check_url(el: Element, url: str, ctx: Context, what: str, *, ascii_check: bool = True,
               ) -> None:
     """Any URL the feed publishes: ASCII only, and on a host a listener can reach."""
-    bad = non_ascii(url) if ascii_check else None
+    bad = non_ascii(url) if ascii_check and not url.isascii() else None
     if bad is not None:
         ctx.out.warn("url-ascii", f"{what} {url!r} contains the non-ASCII character {bad!r}",
                      el, "percent-encode the path (é is %C3%A9) and write an international "

@@ -66,6 +66,27 @@ class Node:
     def line(self) -> int:
         return self.el.sourceline  # type: ignore[no-any-return]
 
+    @property
+    def shape(self) -> tuple[str, ...]:
+        """The distinct child tags in document order: a feed's items share a few shapes,
+        so rules that depend only on which tags are present decide once per shape."""
+        return tuple(self.kids)
+
+
+class ShapeCache(dict[Any, Any]):
+    """What a rule decided for one shape (:attr:`Node.shape`), bounded: a feed of
+    hand-written items may have many shapes, so it starts over past ``limit``."""
+
+    def __init__(self, limit: int = 1024) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def keep(self, key: Any, value: Any) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
 
 def element_text(el: Element) -> str:
     """All text inside ``el`` (its own text when it has no element children)."""
