@@ -156,6 +156,30 @@ def test_deep_json_nesting_is_an_error_not_a_crash(show: Path) -> None:
         errors(show)
 
 
+@pytest.mark.parametrize(("text", "line"), [
+    ('{"a": [[["x"]]]}', None),
+    ('{"a": "[[[[[[[["}', None),  # brackets in a string do not nest
+    ('{"a": "\\"[[[[["}', None),  # an escaped quote does not end the string
+    ('{"a":\n [[[["x"]]]]}', 2),
+    ('{"a": "b\\\\"\n, [[[[', 2),  # an escaped backslash ends it
+    ('{"never closed: [[[[[[', None),  # the rest is inside the string
+    ('"\\', None), ("]]][[[[[", None), ("[[]]\n[[[[[", 2),
+])
+def test_json_depth_is_counted_outside_strings_only(text: str, line: int | None) -> None:
+    from feedpub.safeio import deepest_line, json_depth_ok
+
+    assert json_depth_ok(text, limit=4) == line == deepest_line(text, 4)
+
+
+def test_json_depth_of_a_text_of_unclosed_strings_is_found_at_once() -> None:
+    from feedpub.safeio import json_depth_ok
+
+    # every quote opens a string that is never closed: a scan that retried at each of
+    # them would take hours here (the pattern never fails: it runs to the end instead)
+    assert json_depth_ok('"\\"\\' * 1_000_000 + "[[[[[[[[", limit=4) is None
+    assert json_depth_ok('"\\"a"' * 100_000 + "\n[[[[[[[[", limit=4) == 2
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_in_the_lock(show: Path, constant: str) -> None:
     lock = show / "feedpub.lock"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from itertools import accumulate
 from pathlib import Path
 
 from .errors import FeedpubError, Problem
@@ -149,9 +150,29 @@ def control_characters(text: str) -> list[tuple[int, str]]:
     return found
 
 
+#: a JSON string as :func:`deepest_line` reads one: escapes skip any character (a newline
+#: too), and a string never closed runs to the end of the text (so a match never fails:
+#: linear time, whatever the text); and the runs of anything but a bracket
+JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
+NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
 def json_depth_ok(text: str, limit: int = MAX_DEPTH) -> int | None:
     """None when brackets nest at most ``limit`` deep (outside strings), else the line where
-    the limit is passed: checked before parsing, so deep input never recurses."""
+    the limit is passed: checked before parsing, so deep input never recurses.
+
+    The brackets outside strings are counted at the regex engine's speed (a lock of
+    10,000 episodes holds millions of characters); only text that may nest too deep is
+    walked character by character, to find the line."""
+    brackets = NOT_BRACKET.sub("", JSON_STRING.sub("", text))
+    if len(brackets) <= limit or max(accumulate(map(STEP.__getitem__, brackets))) <= limit:
+        return None
+    return deepest_line(text, limit)
+
+
+def deepest_line(text: str, limit: int) -> int | None:
+    """The line where brackets outside strings first nest deeper than ``limit``."""
     depth = 0
     line = 1
     in_string = escaped = False
