@@ -352,6 +352,29 @@ def test_an_unchanged_output_folder_is_planned_without_reading_a_file(show: Path
     assert not todo and read == [public / "feed.xml"] and todo.manifest() is not None
 
 
+def test_a_manifest_of_the_one_value_a_line_layout_is_trusted_and_rewritten_once(
+        show: Path, monkeypatch) -> None:
+    from feedpub import output
+    from feedpub.build import plan_outputs
+
+    result = build(show, site=False)
+    public = (show / "public").resolve()
+    files_before = json.loads((public / MANIFEST).read_text())["files"]
+    assert (public / MANIFEST).read_bytes().startswith(output.FORMAT_2)
+    older = json.dumps({"format": 2, "files": files_before}, indent=0) + "\n"
+    (public / MANIFEST).write_text(older)  # as earlier builds wrote it
+    read: list[Path] = []
+    real = output.same_output
+    monkeypatch.setattr(output, "same_output", lambda p, o: read.append(p) or real(p, o))
+    todo = plan_outputs(result, public)
+    assert not todo and read == []  # its fingerprints vouch for the files
+    path, data = todo.manifest() or (None, b"")
+    assert path == public / MANIFEST and data.startswith(output.FORMAT_2)
+    assert json.loads(data)["files"] == files_before
+    (public / MANIFEST).write_bytes(data)
+    assert plan_outputs(result, public).manifest() is None  # now as written: left alone
+
+
 def test_a_manifest_entry_that_lies_is_caught_by_the_fingerprint(show: Path) -> None:
     public = show / "public"
     manifest = json.loads((public / MANIFEST).read_text())
