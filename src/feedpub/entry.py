@@ -85,6 +85,9 @@ def answer(root: Path, output: Path, *, site: bool, check: bool, quiet: bool
                           0, 0)], err
 
 
+INTERRUPTED = 130  # errors.ExitCode.INTERRUPTED, without importing it before the shortcut
+
+
 def main() -> None:
     """Answer a no-change ``feedpub build`` from the saved state, else run the command."""
     said = None
@@ -95,16 +98,41 @@ def main() -> None:
             said = answer(root, output, site=run.site, check=run.check, quiet=run.quiet)
     except KeyboardInterrupt:
         print("feedpub: interrupted", file=sys.stderr)
-        raise SystemExit(130) from None
+        end_by_sigint()
     except Exception:  # a shortcut only: the command decides
         said = None
     if said is None:
         from .cli import main as run_command
 
-        run_command()
+        try:
+            run_command()
+        except SystemExit as done:
+            if done.code == INTERRUPTED:
+                end_by_sigint()
+            raise
         return
     out, err = said
     for line in err:
         print(line, file=sys.stderr)
     for line in out:
         print(line)
+
+
+def end_by_sigint() -> None:
+    """End as a program stopped by Ctrl-C should: killed by SIGINT, after the usual
+    clean-up. The shell says 130 either way, but only this stops a shell loop around
+    feedpub; and Python itself at times ends a process this way after a caught
+    KeyboardInterrupt, so the ending no longer depends on where the signal fell."""
+    import atexit
+    import os
+    import signal
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    atexit._run_exitfuncs()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
+    raise SystemExit(INTERRUPTED)  # only where SIGINT cannot end a process
