@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -80,6 +81,14 @@ def crashing_cli() -> click.Group:
     def interrupted() -> None:
         raise KeyboardInterrupt
 
+    @group.command("interrupted-in-clean-up")
+    def interrupted_in_clean_up() -> None:
+        lock = threading.Lock()
+        try:
+            raise KeyboardInterrupt
+        finally:
+            lock.release()  # RuntimeError, as Ctrl-C inside a lock's wait can leave it
+
     return group
 
 
@@ -99,6 +108,8 @@ def test_the_boundary_maps_each_kind_of_failure_to_its_exit_code() -> None:
         2, "feedpub: error: --thing: bad\n  hint: say it right\n")
     stopped = runner.invoke(group, ["interrupted"])
     assert (stopped.exit_code, stopped.output) == (130, "feedpub: interrupted\n")
+    unwinding = runner.invoke(group, ["interrupted-in-clean-up"])
+    assert (unwinding.exit_code, unwinding.output) == (130, "feedpub: interrupted\n")
     assert runner.invoke(group, ["nope"]).exit_code == 2  # click's own usage errors
 
 

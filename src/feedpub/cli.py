@@ -66,9 +66,25 @@ class Boundary(click.Group):
         except Exception as err:  # a bug of ours: say so briefly unless asked for details
             if ctx.params.get("traceback"):
                 raise
+            if interrupted(err):  # e.g. a lock's clean-up failing as Ctrl-C unwound it
+                click.echo("feedpub: interrupted", err=True)
+                raise click.exceptions.Exit(int(ExitCode.INTERRUPTED)) from None
             click.echo(f"feedpub: internal error: {err!r}; {INTERNAL}", err=True)
             code = ExitCode.INTERNAL
         raise click.exceptions.Exit(int(code))
+
+
+def interrupted(err: BaseException) -> bool:
+    """Whether ``err`` was raised while a Ctrl-C was unwinding the stack: Python's own
+    clean-up code (a lock released in a ``finally``) can fail then, and that is no bug."""
+    seen: set[int] = set()
+    cause: BaseException | None = err
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 @click.group(cls=Boundary, context_settings=CONTEXT)
