@@ -92,7 +92,7 @@ def test_a_rebuild_with_nothing_changed_writes_nothing_and_loads_no_builder(show
     public = show / "public"
     code = ("import sys\nfrom feedpub.cli import cli\n"
             "cli.main(sys.argv[1:], standalone_mode=False)\n"
-            "heavy = ('lxml', 'feedgen', 'jinja2', 'mutagen', 'markdown_it', 'nh3', 'babel',"
+            "heavy = ('lxml', 'feedgen', 'jinja2', 'mutagen', 'cmarkgfm', 'nh3', 'babel',"
             " 'feedpub.build', 'feedpub.feed', 'feedpub.site', 'feedpub.validate')\n"
             "print(sorted(m for m in heavy if m in sys.modules))\n")
     env = {**os.environ, "FEEDPUB_ALLOW_TEST_HOSTS": "1"}

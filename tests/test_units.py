@@ -375,13 +375,12 @@ def test_reused_units_keep_their_markdown_renderings(show: Path, make_show,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """A build that reuses every unit still keeps the notes' HTML, so a later build that
     must load every episode again (a time zone edited) renders no Markdown."""
-    from markdown_it import MarkdownIt
+    from feedpub import markup
 
     written(show)  # every unit reused: no rendering asked for
     rendered: list[str] = []
-    real = MarkdownIt.render
-    monkeypatch.setattr(MarkdownIt, "render",
-                        lambda self, text, env=None: rendered.append(text) or real(self, text, env))
+    real = markup.render
+    monkeypatch.setattr(markup, "render", lambda text: rendered.append(text) or real(text))
     make_show.edit_show('timezone = "Europe/Paris"', 'timezone = "America/Chicago"')
     result = build(show)
     assert result.stats.rebuilt == 3 and rendered == []

@@ -17,7 +17,7 @@ from typing import Any
 from .. import safeio, transcripts
 from ..dates import DateProblem, parse_date, parse_duration, zone
 from ..errors import EpisodeError, Problem
-from ..markup import html_to_text, markdown_to_html
+from ..markup import markdown_to_html, notes_text
 from ..model import Episode, Show, Speaker
 from ..tomlsrc import load
 from .check import check
@@ -119,7 +119,7 @@ def load_episode(show: Show, folder: Path,
         episode_type=v["type"],
         explicit=v["explicit"],
         description_html=html,
-        description_text=html_to_text(html),
+        description_text=notes_text(html),
         link=v["link"],
         image=v["image"],
         speakers=tuple(speaker(s) for s in v["speakers"]),
