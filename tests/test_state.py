@@ -201,6 +201,99 @@ def test_each_kind_of_change_is_noticed_and_built_as_a_clean_build(show: Path,
     assert fast(show)  # and the state holds again
 
 
+def saved_listing(root: Path) -> list[str]:
+    data = state.load(root)
+    assert data is not None
+    [episodes] = [item for item in data["items"] if item[0] == "tree"
+                  and item[1].endswith(os.sep + "episodes")]
+    return episodes[2:]
+
+
+def rename_episode_folder_file(root: Path) -> None:
+    (root / "episodes" / "ep-1" / "transcript.txt").rename(
+        root / "episodes" / "ep-1" / "transcript.fr.txt")
+
+
+def file_becomes_folder(root: Path) -> None:
+    (root / "episodes" / "ep-0" / "extra").write_text("a file of the podcaster's")
+    feedpub(root, "-q", "--no-site")
+    (root / "episodes" / "ep-0" / "extra").unlink()
+    (root / "episodes" / "ep-0" / "extra" / "draft").mkdir(parents=True)
+    (root / "episodes" / "ep-0" / "extra" / "draft" / "idea.txt").write_text("later")
+
+
+@pytest.mark.parametrize("change", [add_episode, remove_episode, add_transcript,
+                                    edit_episode_in_place, rename_episode_folder_file,
+                                    file_becomes_folder, edit_show])
+def test_the_state_saved_from_the_last_listing_is_what_a_fresh_scan_finds(
+        show: Path, change, monkeypatch) -> None:
+    change(show)
+    scanned: list[str] = []
+    real_scandir, real_record = os.scandir, state.record
+
+    def record(*args, **kwargs):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(os, "scandir",
+                            lambda p=".": scanned.append(os.fspath(p)) or real_scandir(p))
+        try:
+            return real_record(*args, **kwargs)
+        finally:
+            monkeypatch.setattr(os, "scandir", real_scandir)
+
+    monkeypatch.setattr(state, "record", record)
+    feedpub(show, "-q", "--no-site", *(["--update-lock"] if change is remove_episode else []))
+    assert fast(show)
+    episodes = str((show / "episodes").resolve())
+    fresh, _ = state.scan_items([["tree", episodes]], state.Walk())
+    assert sorted(saved_listing(show)) == sorted(fresh[0][2:])
+    # saving the state read again only the folders that changed
+    walked = [p for p in scanned if p.startswith(episodes)]
+    untouched = {"ep-0", "ep-1", "ep-2"} - {"ep-0" if change in (add_transcript,
+                                                                  file_becomes_folder) else "",
+                                            "ep-1" if change in (edit_episode_in_place,
+                                                                 rename_episode_folder_file)
+                                            else ""}
+    for name in untouched:
+        assert os.path.join(episodes, name) not in walked, (name, walked)
+    # and every folder it kept from the last listing is still watched
+    for n in range(3):
+        transcript = show / "episodes" / f"ep-{n}" / "transcript.txt"
+        if transcript.exists():
+            same_size_and_mtime(transcript, "Bonjour", "Bonsoir")
+            assert not fast(show), n
+            same_size_and_mtime(transcript, "Bonsoir", "Bonjour")
+
+
+def test_an_episode_added_stops_the_check_at_the_episodes_folder(show: Path) -> None:
+    data = state.load(show)
+    assert data is not None
+    [(item, digest)] = [(i, d) for i, d in zip(data["items"], data["sources"], strict=True)
+                        if i[0] == "tree" and i[1].endswith(os.sep + "episodes")]
+    state.Walk().tree(item[1], item[2:], saved=digest)  # unchanged: the whole walk
+    add_episode(show)
+    with pytest.raises(state.Changed):
+        state.Walk().tree(item[1], item[2:], saved=digest)
+
+
+def test_the_console_script_asks_the_state_once_before_a_build(show: Path, monkeypatch,
+                                                               capsys) -> None:
+    from feedpub import entry
+
+    edit_show(show)
+    settle(show)
+    asked: list[Path] = []
+    real = state.up_to_date
+    monkeypatch.setattr(state, "up_to_date",
+                        lambda root, *a, **k: asked.append(root) or real(root, *a, **k))
+    monkeypatch.setattr(sys, "argv", ["feedpub", "-C", str(show), "build", "--no-site"])
+    with pytest.raises(SystemExit) as done:
+        entry.main()
+    assert done.value.code in (0, None)
+    assert capsys.readouterr().out.endswith(" 1 file written, 0 removed\n")
+    assert asked == [show.resolve()]
+    assert entry.declined is None  # taken by the command: the next one asks again
+    assert fast(show)
+
+
 def test_a_theme_added_and_the_site_toggled_are_noticed(show: Path, tmp_path: Path) -> None:
     assert not fast(show, site=True)  # built without the site
     feedpub(show, "-q")

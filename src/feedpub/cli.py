@@ -145,11 +145,12 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
     Example: feedpub build --output public/
     """
     from . import state
-    from .entry import answer
+    from .entry import answer, take_declined
 
     root = show_root(ctx)
     output = (output if output is not None else root / "public").resolve()
-    if not (check_lock or update_lock or measure):
+    asked = take_declined() == (root, output, not no_site)  # by the console script, just now
+    if not (check_lock or update_lock or measure or asked):
         # nothing changed since the last written build: say what it said, import nothing
         # (the console script asks before loading click: feedpub.entry)
         said = answer(root, output, site=not no_site, check=check, quiet=quiet)

@@ -88,14 +88,30 @@ def answer(root: Path, output: Path, *, site: bool, check: bool, quiet: bool
 INTERRUPTED = 130  # errors.ExitCode.INTERRUPTED, without importing it before the shortcut
 
 
+#: the show folder, output folder and site option this process already asked the saved
+#: state about, and was told to build (:func:`main`): the ``build`` command it hands over
+#: to does not walk the sources a second time
+declined: tuple[Path, Path, bool] | None = None
+
+
+def take_declined() -> tuple[Path, Path, bool] | None:
+    """What :func:`main` was told to build, once (the next command asks again)."""
+    global declined
+    found, declined = declined, None
+    return found
+
+
 def main() -> None:
     """Answer a no-change ``feedpub build`` from the saved state, else run the command."""
+    global declined
     said = None
     try:
         run = plain_build(sys.argv[1:])
         if run is not None:
             root, output = folders(run)
             said = answer(root, output, site=run.site, check=run.check, quiet=run.quiet)
+            if said is None:
+                declined = (root, output, run.site)
     except KeyboardInterrupt:
         print("feedpub: interrupted", file=sys.stderr)
         end_by_sigint()

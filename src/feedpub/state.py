@@ -9,6 +9,10 @@ file and folder under the episodes folder, ``theme/``, the media folder, the art
 audio files the show names, the names in the show folder -- and of every file in the
 output folder and ``feedpub.lock`` as the build left them.
 
+Saving reuses the last state's listing of a tree for every top-level entry (an episode
+folder) whose fingerprints below are all as saved (its folders' fingerprints vouch for
+their names): one ``stat`` per path, a ``scandir`` only of what changed.
+
 The next ``feedpub build`` asks :func:`up_to_date` before importing anything heavy:
 when the identity is the same, the digest of the same walk is the same and no scheduled
 episode has become due, the outputs are what a build would write, and the command only
@@ -35,7 +39,7 @@ import os
 import stat as st_mode
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -44,7 +48,7 @@ if TYPE_CHECKING:
     from .output import Plan
 
 STATE = Path(".feedpub") / "cache" / "state.json"
-FORMAT = 1
+FORMAT = 2
 #: environment variables whose value can change what a build writes or says (besides
 #: every ``FEEDPUB_*`` one): the time zone database's location
 ENVIRONMENT = ("TZ", "PYTHONTZPATH")
@@ -81,6 +85,34 @@ def stat_entry(path: str) -> os.stat_result:
             raise Doubt(f"{path}: {err.strerror}") from None
     except OSError as err:
         raise Doubt(f"{path}: {err.strerror}") from None
+
+
+def fields_or_none(path: str) -> tuple[int, ...] | None:
+    """A path's fingerprint as :func:`stat_entry` takes it; None when it is gone."""
+    try:
+        return FIELDS(stat_entry(path))
+    except Doubt:
+        return None
+
+
+def group_starts(listing: list[str]) -> list[int]:
+    """Where each top-level entry's group (the entry, then everything below it) begins in
+    a listing (parents first)."""
+    sep = os.sep
+    return [i for i, rel in enumerate(listing) if sep not in rel]
+
+
+def group_hashes(listing: list[str], found: list[tuple[int, ...]]) -> list[int]:
+    """One number per top-level entry (an episode folder) for the fingerprints of its
+    group: hash() of a tuple of ints is the same in every process of one Python (no hash
+    seed), and Python's version is part of the identity."""
+    starts = group_starts(listing)
+    ends = [*starts[1:], len(found)]
+    return [hash(tuple(found[a:b])) for a, b in zip(starts, ends, strict=True)]
+
+
+class Changed(Exception):
+    """A walk found something other than the saved digest (see :meth:`Walk.tree`)."""
 
 
 class Walk:
@@ -122,13 +154,16 @@ class Walk:
             raise Doubt(f"{path}: {err.strerror}") from None
         self.parts.append("\0".join(names) + "\n")
 
-    def tree(self, path: str, listing: list[str] | None, racy: bool = True) -> list[str]:
+    def tree(self, path: str, listing: list[str] | None, racy: bool = True,
+             saved: str | None = None) -> list[str]:
         """A folder and every file and folder below it, each fingerprinted (links
         followed).  ``listing`` None: scan the folders and return what is there (paths
         relative to ``path``, parents first); given: stat those paths only.  A folder's
         own fingerprint changes whenever a name is added, removed or renamed in it, so
         the listing still holds while the folders' fingerprints are the same, and
-        checking costs one ``stat`` per path, no ``scandir``."""
+        checking costs one ``stat`` per path, no ``scandir``.  ``saved``: the digest to
+        compare with; a top folder that differs from it ends the walk there (raises
+        :class:`Changed`: an episode added or removed costs no ``stat`` below)."""
         self.parts.append(f"tree {path}\n")
         try:
             top = os.stat(path)
@@ -138,24 +173,91 @@ class Walk:
         except OSError as err:
             raise Doubt(f"{path}: {err.strerror}") from None
         self._note("", top, racy)
+        if saved is not None and not saved.startswith(json.dumps(self.parts)[:-1] + ", "):
+            raise Changed(path)
         base = path + os.sep
         found: list[tuple[int, ...]] = []
         if listing is None:
             listing = []
             if st_mode.S_ISDIR(top.st_mode):
                 self._scan(path, "", listing, found, 0)
-            if racy and found:
-                self.newest = max(self.newest, max(f[3] for f in found))
-                self.fine = self.fine or any(f[3] % 1_000_000 for f in found)
+            self._found(found, racy)
         else:
             try:  # the common case, at C speed: every path is there
                 stat = os.stat
                 found = [FIELDS(stat(base + rel)) for rel in listing]
             except OSError:  # one by one: a dangling link has its own fingerprint
                 found = [FIELDS(stat_entry(base + rel)) for rel in listing]
-        # one number for the lot: hash() of a tuple of ints is the same in every process
-        # of one Python (no hash seed), and Python's version is part of the identity
-        self.parts.append((len(found), hash(tuple(found))))
+        self.parts.append((len(found), group_hashes(listing, found)))
+        return listing
+
+    def _found(self, found: list[tuple[int, ...]], racy: bool) -> None:
+        if racy and found:
+            self.newest = max(self.newest, max(f[3] for f in found))
+            self.fine = self.fine or any(f[3] % 1_000_000 for f in found)
+
+    def retree(self, path: str, saved_listing: list[str], saved: str) -> list[str]:
+        """:meth:`tree` after a build, from the ``saved`` digest of the last one and its
+        listing: a top-level entry (an episode folder) whose fingerprints below are all
+        as saved keeps its saved listing (no ``scandir``: its folders' fingerprints
+        vouch for their names); only the others are scanned, and the top folder's names
+        are read again only when its fingerprint changed.  Gives what :meth:`tree` with
+        no listing gives, for a ``stat`` per path."""
+        try:
+            old = json.loads(saved)
+            old_top, (count, old_hashes) = old[1][1], old[2]
+            starts = group_starts(saved_listing)
+            if not (isinstance(old_hashes, list) and count == len(saved_listing)
+                    and len(starts) == len(old_hashes)):
+                raise ValueError
+        except (ValueError, TypeError, IndexError, KeyError):
+            return self.tree(path, None)
+        self.parts.append(f"tree {path}\n")
+        try:
+            top = os.stat(path)
+        except FileNotFoundError:
+            self.parts.append("missing\n")
+            return []
+        except OSError as err:
+            raise Doubt(f"{path}: {err.strerror}") from None
+        self._note("", top, True)
+        if not st_mode.S_ISDIR(top.st_mode):
+            self.parts.append((0, []))
+            return []
+        base = path + os.sep
+        now: list[tuple[int, ...] | None]
+        try:
+            stat = os.stat
+            now = [FIELDS(stat(base + rel)) for rel in saved_listing]
+        except OSError:
+            now = [fields_or_none(base + rel) for rel in saved_listing]
+        ends = [*starts[1:], len(saved_listing)]
+        kept: dict[str, list[tuple[int, ...]]] = {}  # top-level name -> its fingerprints,
+        where: dict[str, tuple[int, int]] = {}  # as saved, and its slice of the listing
+        for a, b, h in zip(starts, ends, old_hashes, strict=True):
+            group = now[a:b]
+            if None not in group and hash(tuple(group)) == h:
+                kept[saved_listing[a]] = cast("list[tuple[int, ...]]", group)
+                where[saved_listing[a]] = (a, b)
+        if list(FIELDS(top)) == old_top:  # the same names at the top, in the saved order
+            names = [saved_listing[a] for a in starts]
+        else:
+            try:
+                with os.scandir(path) as it:
+                    names = [entry.name for entry in it]
+            except OSError as err:
+                raise Doubt(f"{path}: {err.strerror}") from None
+        listing: list[str] = []
+        found: list[tuple[int, ...]] = []
+        for name in names:
+            if name in kept:
+                a, b = where[name]
+                listing += saved_listing[a:b]
+                found += kept[name]
+            else:
+                self._entry(base + name, name, listing, found, 0)
+        self._found(found, True)
+        self.parts.append((len(found), group_hashes(listing, found)))
         return listing
 
     def outputs(self, path: str, listing: list[str],
@@ -183,17 +285,20 @@ class Walk:
                 entries = list(it)
         except OSError as err:
             raise Doubt(f"{path}: {err.strerror}") from None
-        stat, isdir = os.stat, st_mode.S_ISDIR
         for entry in entries:
-            try:
-                st = stat(entry.path)
-            except OSError:
-                st = stat_entry(entry.path)  # a dangling link, or a doubt
-            listing.append(prefix + entry.name)
-            found.append(FIELDS(st))
-            if isdir(st.st_mode):
-                self._scan(entry.path, prefix + entry.name + os.sep, listing, found,
-                           depth + 1)
+            self._entry(entry.path, prefix + entry.name, listing, found, depth)
+
+    def _entry(self, full: str, rel: str, listing: list[str], found: list[tuple[int, ...]],
+               depth: int) -> None:
+        """One path and, for a folder, everything below it."""
+        try:
+            st = os.stat(full)
+        except OSError:
+            st = stat_entry(full)  # a dangling link, or a doubt
+        listing.append(rel)
+        found.append(FIELDS(st))
+        if st_mode.S_ISDIR(st.st_mode):
+            self._scan(full, rel + os.sep, listing, found, depth + 1)
 
     def digest(self) -> str:
         """What was seen, as text to compare (small: a tree is a count and a hash)."""
@@ -245,13 +350,14 @@ def identity(root: Path, output: Path, site: bool) -> dict[str, Any]:
             "env": env, "code": package_fingerprint()}
 
 
-def walk_item(walk: Walk, item: list[str]) -> None:
-    """Fingerprint one item ([how, path, ...]) into ``walk``."""
+def walk_item(walk: Walk, item: list[str], saved: str | None = None) -> None:
+    """Fingerprint one item ([how, path, ...]) into ``walk`` (``saved``: the digest it
+    should give; a tree may stop early when it cannot, raising :class:`Changed`)."""
     how, path = item[0], item[1]
     if how == "file":
         walk.file(path)
     elif how == "tree":
-        walk.tree(path, item[2:])
+        walk.tree(path, item[2:], saved=saved)
     elif how == "names":
         walk.names(path, frozenset(item[2:]))
     elif how == "written-file":
@@ -262,14 +368,20 @@ def walk_item(walk: Walk, item: list[str]) -> None:
         raise Doubt(f"unknown item {how!r}")
 
 
-def scan_items(items: list[list[str]], walk: Walk) -> tuple[list[list[str]], list[str]]:
+def scan_items(items: list[list[str]], walk: Walk,
+               last: dict[str, tuple[list[str], str]] | None = None
+               ) -> tuple[list[list[str]], list[str]]:
     """The items with their trees' listings filled in, and one digest per item (``walk``
-    collects the newest ctime of all)."""
+    collects the newest ctime of all).  ``last``: each tree of the last saved state, by
+    path: its listing and digest, for :meth:`Walk.retree`."""
     done, digests = [], []
     for item in items:
         one = Walk()
         if item[0] == "tree":
-            item = [*item[:2], *one.tree(item[1], None)]
+            before = (last or {}).get(item[1])
+            listing = (one.tree(item[1], None) if before is None
+                       else one.retree(item[1], *before))
+            item = [*item[:2], *listing]
         else:
             walk_item(one, item)
         done.append(item)
@@ -277,6 +389,19 @@ def scan_items(items: list[list[str]], walk: Walk) -> tuple[list[list[str]], lis
         walk.newest = max(walk.newest, one.newest)
         walk.fine = walk.fine or one.fine
     return done, digests
+
+
+def saved_trees(data: dict[str, Any] | None) -> dict[str, tuple[list[str], str]]:
+    """The trees of a saved state (see :func:`scan_items`); nothing from a damaged one."""
+    try:
+        if data is None or data["identity"]["format"] != FORMAT:
+            return {}
+        return {item[1]: (item[2:], digest)
+                for item, digest in zip(data["items"], data["sources"], strict=True)
+                if item[0] == "tree" and isinstance(digest, str)
+                and all(isinstance(rel, str) for rel in item)}
+    except (KeyError, TypeError, ValueError, IndexError):
+        return {}
 
 
 def state_path(root: Path) -> Path:
@@ -316,10 +441,10 @@ def up_to_date(root: Path, output: Path, site: bool,
         for item, digest in zip(items, data["sources"], strict=True):
             # cheapest first (podcast.toml, the lock): a change ends the walk there
             one = Walk()
-            walk_item(one, item)
+            walk_item(one, item, digest if isinstance(digest, str) else None)
             if one.digest() != digest:
                 return None
-    except (KeyError, TypeError, Doubt):
+    except (KeyError, TypeError, Doubt, Changed):
         return None
     return summary
 
@@ -414,7 +539,7 @@ def record(stamp: Stamp, result: BuildResult, output: Path, site: bool, done: Pl
     try:
         items = items_of(result, output, done)
         walk = Walk()
-        items, digests = scan_items(items, walk)
+        items, digests = scan_items(items, walk, saved_trees(load(stamp.root)))
         outputs = Walk()
         items.append(output_item(output, done, outputs))
         digests.append(outputs.digest())
