@@ -219,3 +219,46 @@ def test_blobs_of_a_kind_this_build_did_not_load_are_kept(tmp_path: Path) -> Non
     feed_only.lookup("items", "i")
     feed_only.save()  # drops "j", but must not collect the pages' blob
     assert feed_only.blob_path(page).is_file()
+
+
+def test_a_rebuild_reusing_every_episode_leaves_the_renderings_file_alone(
+        show: Path, tmp_path: Path) -> None:
+    """build.json (every note's HTML) is read only by a build that renders: one reusing
+    every episode neither reads nor rewrites it; the next that renders drops what no
+    episode uses."""
+    data = json.loads(cache_file(show).read_text(encoding="utf-8"))
+    kept = dict(data["rendered"])
+    assert len(kept) == 3
+    data["rendered"]["0" * 64] = "<p>no episode has these notes</p>"
+    cache_file(show).write_text(json.dumps(data), encoding="utf-8")
+    before = cache_file(show).read_bytes()
+    text = (show / "podcast.toml").read_text(encoding="utf-8")
+    (show / "podcast.toml").write_text(text.replace("A show made by the test suite.",
+                                                    "A show, edited."), encoding="utf-8")
+    result = build(show)
+    assert result.stats.reused == 3
+    write_outputs(result, show / "public")
+    assert cache_file(show).read_bytes() == before
+    (show / "episodes" / "ep-1" / "description.md").write_text("Autres *notes*.",
+                                                               encoding="utf-8")
+    result = build(show)
+    assert result.stats.reused == 2
+    write_outputs(result, show / "public")
+    saved = json.loads(cache_file(show).read_text(encoding="utf-8"))
+    assert saved["identity"] == data["identity"] and "0" * 64 not in saved["rendered"]
+    assert len(saved["rendered"]) == 3 and len(set(saved["rendered"]) & set(kept)) == 2
+    assert "<em>notes</em>" in "".join(saved["rendered"].values())
+    assert outputs(show) == clean_outputs(show, tmp_path)
+
+
+def test_the_renderings_file_is_written_as_one_json_dump_would(tmp_path: Path) -> None:
+    import io
+
+    from feedpub.cache import write_json
+
+    data = {"identity": {"show": "s", "code": "c"}, "empty": {}, "list": [1, "é"],
+            "rendered": {f"k{n}": f"<p>n° {n} 🎙️ \"q\"</p>" for n in range(1203)}}
+    out = io.BytesIO()
+    write_json(out, data, batch=500)
+    assert out.getvalue() == json.dumps(data, ensure_ascii=False,
+                                        separators=(",", ":")).encode("utf-8")

@@ -32,9 +32,9 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from .writefile import write_atomic
+from .writefile import write_with
 
 CACHE_DIR = Path(".feedpub") / "cache"
 FILE = "build.json"
@@ -83,8 +83,11 @@ class Cache:
     def __init__(self, root: Path, show_id: str) -> None:
         self.path = root / CACHE_DIR / FILE
         self.identity = {"show": show_id, "code": code_hash()}
-        self.rendered: dict[str, str] = {}
-        self.audio: dict[str, list[Any]] = {}
+        # build.json (renderings, audio fingerprints): read when first asked for; a
+        # rebuild that reuses every episode never reads it (at 10,000 episodes its
+        # renderings are ~65 MiB of str in memory) nor writes it
+        self._rendered: dict[str, str] | None = None
+        self._audio: dict[str, list[Any]] = {}
         self.used_rendered: set[str] = set()
         self.used_audio: set[str] = set()
         self.dirty = False
@@ -98,9 +101,24 @@ class Cache:
         self._blob_index: dict[str, Any] | None = None  # sha -> fingerprint of its file
         self._index_dirty = False
         self._blob_root = os.fspath(self.path.parent / BLOBS)
-        self._load()
+
+    @property
+    def rendered(self) -> dict[str, str]:
+        """Markdown renderings by :meth:`render_key` (build.json, loaded on first use)."""
+        if self._rendered is None:
+            self._load()
+        assert self._rendered is not None
+        return self._rendered
+
+    @property
+    def audio(self) -> dict[str, list[Any]]:
+        """Audio fingerprints by absolute path (build.json, loaded on first use)."""
+        if self._rendered is None:
+            self._load()
+        return self._audio
 
     def _load(self) -> None:
+        self._rendered = {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -109,10 +127,10 @@ class Cache:
             return  # another show's, or another feedpub's
         rendered, audio = data.get("rendered"), data.get("audio")
         if isinstance(rendered, dict) and all(isinstance(v, str) for v in rendered.values()):
-            self.rendered = rendered
+            self._rendered = rendered
         if isinstance(audio, dict) and all(isinstance(v, list) and len(v) == 2
                                            for v in audio.values()):
-            self.audio = audio
+            self._audio = audio
 
     # -- rendered text ------------------------------------------------------------
     @staticmethod
@@ -121,9 +139,8 @@ class Cache:
 
     def keep_rendered(self, key: str) -> None:
         """Keep a rendering this build did not need (an episode reused whole) for a later
-        build that will."""
-        if key in self.rendered:
-            self.used_rendered.add(key)
+        build that will (without reading build.json: only the renderings there are kept)."""
+        self.used_rendered.add(key)
 
     def render(self, kind: str, text: str, fn: Any) -> str:
         """``fn(text)``, from the cache when this feedpub rendered the same text before."""
@@ -378,14 +395,40 @@ class Cache:
                 self._index_dirty = True
         self._released.clear()
         self._save_index(collected)
-        rendered = {k: v for k, v in self.rendered.items() if k in self.used_rendered}
-        audio = {k: v for k, v in self.audio.items() if k in self.used_audio}
-        if not self.dirty and len(rendered) == len(self.rendered) and \
-                len(audio) == len(self.audio):
+        if self._rendered is None:
+            return  # build.json not read, so nothing in it changed (a stale entry stays
+            # until a build that reads it drops it)
+        rendered = {k: v for k, v in self._rendered.items() if k in self.used_rendered}
+        audio = {k: v for k, v in self._audio.items() if k in self.used_audio}
+        if not self.dirty and len(rendered) == len(self._rendered) and \
+                len(audio) == len(self._audio):
             return
-        body = json.dumps({"identity": self.identity, "rendered": rendered, "audio": audio},
-                          ensure_ascii=False, separators=(",", ":"))
         try:
-            write_atomic(self.path, body.encode("utf-8"))
+            write_with(self.path, lambda fh: write_json(fh, {
+                "identity": self.identity, "rendered": rendered, "audio": audio}))
         except OSError:
             pass  # an accelerator: a read-only show still builds
+
+
+def write_json(fh: BinaryIO, data: dict[str, Any], batch: int = 500) -> None:
+    """``data`` as compact JSON (UTF-8, not ASCII-escaped), written in pieces: a mapping
+    value is encoded ``batch`` entries at a time, so no copy of the whole text is held
+    (the renderings of 10,000 episodes are 17 MB of JSON, and their ``str`` four times
+    that when a note has an emoji)."""
+    def dumps(value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    fh.write(b"{")
+    for n, (name, value) in enumerate(data.items()):
+        fh.write(b"%s%s:" % (b"," if n else b"", dumps(name)))
+        if not isinstance(value, dict):
+            fh.write(dumps(value))
+            continue
+        fh.write(b"{")
+        items = list(value.items())
+        for start in range(0, len(items), batch):
+            fh.write(b"," if start else b"")
+            fh.write(b",".join(b"%s:%s" % (dumps(k), dumps(v))
+                               for k, v in items[start:start + batch]))
+        fh.write(b"}")
+    fh.write(b"}")
