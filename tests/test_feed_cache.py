@@ -333,3 +333,53 @@ def test_kept_results_are_not_used_in_another_context(varied: Path, monkeypatch)
     got = facts(validate_feed(feed, cache))
     assert got == facts(validate_bytes(feed.data))
     assert sum(f[1] == "url-host" and "(in item" in f[2] for f in got) >= 8
+
+
+def test_the_feed_is_streamed_to_its_blob_and_a_build_not_written_leaves_none(
+        varied: Path, tmp_path: Path) -> None:
+    """A build with a cache writes the feed to a cache blob as it is assembled: the feed
+    output is that file (no bytes held); a build that is not written (``--check``)
+    leaves no new blob once its result is gone, and never the blob of a written build."""
+    import gc
+
+    result = build(varied, site=False)
+    out = result.outputs[-1]
+    blobs = varied / CACHE_DIR / "blobs"
+    assert out.content is None and out.source is not None
+    assert out.source.is_relative_to(blobs) and out.source.name == out.sha256
+    assert out.source.read_bytes() == result.feed == clean_feed(varied, tmp_path)
+    assert out.size == len(result.feed)
+    kept = out.source
+    del result, out
+    gc.collect()
+    assert kept.is_file()  # the blob the fixture's written build saved: same bytes
+    path = varied / "podcast.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("explicit = false",
+                                                             "explicit = true"),
+                    encoding="utf-8")
+    result = build(varied, site=False)
+    new = result.outputs[-1].source
+    assert new is not None and new != kept and new.is_file()
+    assert result.feed == clean_feed(varied, tmp_path)
+    del result
+    gc.collect()
+    assert not new.exists() and kept.is_file()
+    assert not any((blobs / "tmp").iterdir())  # nothing left half-written
+    result = build(varied, site=False)
+    write_outputs(result, varied / "public")
+    new = result.outputs[-1].source
+    del result
+    gc.collect()
+    assert new is not None and new.is_file()
+    assert (varied / "public" / "feed.xml").read_bytes() == new.read_bytes()
+
+
+def test_a_show_without_a_cache_folder_assembles_the_feed_in_memory(make_show) -> None:
+    make_show.episode("ep")
+    result = build(make_show.root, site=False)
+    out = result.outputs[-1]
+    assert out.content is not None and out.source is None
+    assert not (make_show.root / ".feedpub").exists()
+    write_outputs(result, make_show.root / "public")
+    sha = Cache(make_show.root, result.show.podcast_guid).lookup(KIND, FEED_RECORD)["blob"]
+    assert (make_show.root / CACHE_DIR / "blobs" / sha[:2] / sha).read_bytes() == out.content

@@ -15,6 +15,8 @@ Kinds of entries:
   (``records-<kind>.json``), loaded only when a build first asks for that kind;
 * **blobs** (:meth:`Cache.put_blob` / :meth:`Cache.get_blob`): bytes kept under their own
   SHA-256 in ``blobs/``, checked against it when read, so a damaged blob is a miss.
+  A large blob can be written as it is made (:meth:`Cache.stream_blob`: the feed), never
+  held in memory whole.
   :meth:`Cache.intact_blob` checks one without reading it when its file is as this cache
   wrote or last checked it (size, mtime, ctime, inode in ``blobs.json``; any rewrite
   changes ctime), and reads it back against its hash otherwise.
@@ -30,6 +32,9 @@ import hashlib
 import json
 import os
 import re
+import secrets
+import time
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -40,6 +45,10 @@ CACHE_DIR = Path(".feedpub") / "cache"
 FILE = "build.json"
 BLOBS = "blobs"
 BLOB_INDEX = "blobs.json"
+#: where blobs being streamed are written until complete (in ``blobs/``)
+STREAMING = "tmp"
+#: a streaming file older than this was left by a build that was killed: removed at save
+STALE_STREAM_SECONDS = 3600
 _KIND = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
 
 
@@ -101,6 +110,8 @@ class Cache:
         self._blob_index: dict[str, Any] | None = None  # sha -> fingerprint of its file
         self._index_dirty = False
         self._blob_root = os.fspath(self.path.parent / BLOBS)
+        #: [True] once saved: a streamed blob of a build that is not saved is deleted
+        self._saved = [False]
 
     @property
     def rendered(self) -> dict[str, str]:
@@ -256,6 +267,31 @@ class Cache:
         except OSError:
             pass
 
+    def stream_blob(self) -> BlobStream:
+        """A blob written piece by piece (:meth:`BlobStream.write`), hashed as it goes and
+        named by :meth:`BlobStream.close`.  Raises OSError if the cache cannot be written,
+        or is not there yet: a build that is not saved leaves a show without a cache as it
+        was (hold the bytes for :meth:`put_blob` then)."""
+        if not self.path.parent.is_dir():
+            raise FileNotFoundError(self.path.parent)
+        folder = Path(self._blob_root) / STREAMING
+        folder.mkdir(parents=True, exist_ok=True)
+        return BlobStream(self, folder / f"{os.getpid()}-{secrets.token_hex(8)}")
+
+    def _streamed(self, sha: str, path: Path, size: int) -> StreamedBlob:
+        """Name a complete streamed blob (the file at ``path``) by its hash."""
+        final = self._blob_file(sha)
+        existed = os.path.exists(final)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        os.replace(path, final)  # same bytes as any file already there, by their hash
+        self._used_blobs.add(sha)
+        try:
+            self._index()[sha] = stamp(os.stat(final))
+            self._index_dirty = True
+        except OSError:
+            pass
+        return StreamedBlob(Path(final), sha, size, None if existed else self._saved)
+
     def get_blob(self, sha256: str) -> bytes | None:
         """The bytes kept under ``sha256``, or None if missing or damaged."""
         if not re.fullmatch(r"[0-9a-f]{64}", sha256):
@@ -380,11 +416,27 @@ class Cache:
             quick_write(self.path.parent / BLOB_INDEX, body.encode("utf-8"))
             self._index_dirty = False
 
+    def _sweep_streams(self) -> None:
+        """Remove what killed builds left in the streaming folder."""
+        try:
+            entries = list(os.scandir(os.path.join(self._blob_root, STREAMING)))
+        except OSError:
+            return
+        old = time.time() - STALE_STREAM_SECONDS
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime < old:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+
     def save(self) -> None:
         """Write what this build used (entries of removed episodes are dropped)."""
+        self._saved[0] = True  # streamed blobs stay
         for sha, data in self._pending.items():  # before the records that name them
             self._write_blob(sha, data)
         self._pending.clear()
+        self._sweep_streams()
         collected = self._save_records() and self._collect_blobs()
         for sha in self._released - self._used_blobs:
             try:
@@ -432,3 +484,63 @@ def write_json(fh: BinaryIO, data: dict[str, Any], batch: int = 500) -> None:
                                for k, v in items[start:start + batch]))
         fh.write(b"}")
     fh.write(b"}")
+
+
+class BlobStream:
+    """A blob being written (:meth:`Cache.stream_blob`): :meth:`write` its pieces in order,
+    then :meth:`close` names it by its SHA-256.  :meth:`abort` (or an error) removes it."""
+
+    def __init__(self, cache: Cache, path: Path) -> None:
+        self.cache, self.path = cache, path
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.file: BinaryIO | None = open(path, "wb", buffering=1 << 20)
+
+    def write(self, data: bytes | memoryview) -> None:
+        assert self.file is not None, "closed"
+        self.file.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+    def close(self) -> StreamedBlob:
+        """The complete blob, under its name in the cache."""
+        assert self.file is not None, "closed"
+        try:
+            self.file.close()
+            self.file = None
+            return self.cache._streamed(self.digest.hexdigest(), self.path, self.size)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        if self.file is not None:
+            try:
+                self.file.close()
+            except OSError:
+                pass
+            self.file = None
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+def _forget_unsaved(path: str, saved: list[bool]) -> None:
+    if not saved[0]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+class StreamedBlob:
+    """A streamed blob's file, there under its name at once; kept by the cache's
+    :meth:`Cache.save`.  A build that is not saved (``--check``, validate's build) leaves
+    no file behind: it is deleted when this object goes (or at exit), unless saved, or
+    unless the blob was there before.  Hold this object while the file is read."""
+
+    def __init__(self, path: Path, sha256: str, size: int, saved: list[bool] | None) -> None:
+        self.path, self.sha256, self.size = path, sha256, size
+        if saved is not None:
+            weakref.finalize(self, _forget_unsaved, os.fspath(path), saved)

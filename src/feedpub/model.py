@@ -224,6 +224,9 @@ class Output:
     root: RootName = "site"
     content: bytes | None = field(default=None, repr=False, compare=False)
     source: Path | None = None
+    #: what keeps ``source`` there while this output is used (a build's streamed feed,
+    #: :class:`feedpub.cache.StreamedBlob`), or None
+    keep: Any = field(default=None, repr=False, compare=False)
     language: str | None = None  # transcripts
     rel: str | None = None  # "captions" for timed transcripts
 

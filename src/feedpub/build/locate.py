@@ -64,15 +64,18 @@ def tag_name(el: etree._Element) -> str:
 class Sources:
     """Where each line of a feed rendered from ``episodes`` came from."""
 
-    def __init__(self, feed: bytes, episodes: list[BuiltEpisode],
+    def __init__(self, feed: bytes | None, episodes: list[BuiltEpisode],
                  show_toml: Path | None = None, parts: Feed | None = None) -> None:
         self.show_toml = show_toml
         self.toml_lines: dict[Path, dict[str, int | None]] = {}
-        self.parts = parts if parts is not None and parts.data is feed and parts.lines \
-            else None
+        self.parts = parts if parts is not None and parts.lines and \
+            (feed is None or parts.held is feed) else None
         if self.parts is not None:
             self._from_parts(self.parts)
             return
+        if feed is None:
+            assert parts is not None, "no feed to locate findings in"
+            feed = parts.data
         root = etree.fromstring(feed)  # our own output: no untrusted input here
         items = root.findall("channel/item")
         channel = root.find("channel")
@@ -92,7 +95,7 @@ class Sources:
     def _from_parts(self, parts: Feed) -> None:
         """The same from the build's assembled feed, parsing only the channel and the items
         a finding is on (each on its own, its lines counted from where it starts)."""
-        root = etree.fromstring(parts.data[:parts.head] + CLOSE)  # our own output
+        root = etree.fromstring(bytes(parts.read(0, parts.head)) + CLOSE)  # our own output
         channel = root.find("channel")
         self.channel = [] if channel is None else [
             (el.sourceline, el) for child in channel for el in child.iter()
@@ -103,9 +106,7 @@ class Sources:
             for prefix, uri in nsmap.items()) + "><channel>\n").encode()
         self.episodes = parts.episodes
         self.starts = list(parts.lines)
-        last = len(parts.lines) - 1
-        self.end = parts.lines[last] + parts.data.count(
-            b"\n", parts.starts[last], parts.starts[last + 1]) - 1
+        self.end = parts.end_line - 1
         self.elements = {}
 
     def item_elements(self, index: int) -> list[tuple[int, etree._Element]]:
@@ -179,12 +180,13 @@ def transcript_source(built: BuiltEpisode, url: str | None) -> Path | None:
     return next((t.source for t in built.transcripts if t.language == language), None)
 
 
-def locate(findings: Sequence[Diagnostic], feed: bytes, episodes: list[BuiltEpisode],
+def locate(findings: Sequence[Diagnostic], feed: bytes | None, episodes: list[BuiltEpisode],
            feed_path: str, show_toml: Path | None = None,
            parts: Feed | None = None) -> list[Diagnostic]:
     """Each finding at its source: an item's at its episode's files, the channel's at
     ``show_toml`` (podcast.toml), else at ``feed_path``:line.  ``parts``: the build's
-    assembled ``feed``, so that only the items findings are on are parsed."""
+    assembled ``feed`` (``feed`` None: its bytes are the parts'), so that only the items
+    findings are on are parsed."""
     sources: Sources | None = None
     located = []
     for f in findings:

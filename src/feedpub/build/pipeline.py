@@ -206,19 +206,20 @@ def checked_feed(show: Show, due: list[BuiltEpisode], artwork_url: str, cache: C
     root, layout = show.root, show.layout
     progress.stage("rendering the feed")
     assembled = assemble(show, due, artwork_url, cache)
-    feed = assembled.data
     progress.stage("checking the feed")
     findings = validate_feed(assembled, cache, source=layout.feed(), full=check_all)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise BuildError([p.relative_to(root) for p in
-                          locate(errors, feed, due, f"{layout.feed()} (not written)",
+                          locate(errors, None, due, f"{layout.feed()} (not written)",
                                  root / "podcast.toml", assembled)])
     warnings = [p.relative_to(root) for p in
-                locate([f for f in findings if f.severity == "warning"], feed, due,
+                locate([f for f in findings if f.severity == "warning"], None, due,
                        layout.feed(), root / "podcast.toml", assembled)]
-    return Output("feed", layout.feed(), show.feed_url, FEED_MIME, len(feed),
-                  assembled.sha256, "feed", content=feed), warnings
+    # the feed is the cache blob it was streamed to (or, without a cache, in memory)
+    return Output("feed", layout.feed(), show.feed_url, FEED_MIME, assembled.size,
+                  assembled.sha256, "feed", content=assembled.held, source=assembled.path,
+                  keep=assembled.blob), warnings
 
 
 def next_lock(show: Show, lock: Lock, built: list[BuiltEpisode]) -> Lock:

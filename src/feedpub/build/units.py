@@ -85,7 +85,7 @@ _FIELDS = {cls: tuple(f.name for f in fields(cls))
 def _check_fields() -> None:
     """The records' layout below names each field; a model change must change it too."""
     assert len(_FIELDS[AudioFacts]) == 9 and len(_FIELDS[Chapter]) == 7
-    assert len(_FIELDS[Output]) == 12 and len(_FIELDS[Episode]) == 20
+    assert len(_FIELDS[Output]) == 13 and len(_FIELDS[Episode]) == 20
     assert len(_FIELDS[MeasuredEpisode]) == 7 and len(_FIELDS[BuiltEpisode]) == 7
 
 

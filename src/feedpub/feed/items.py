@@ -8,6 +8,13 @@ each: the whole feed is kept as one cache blob and each ``items`` record says wh
 its item lies in it (offset, size) and the item's own SHA-256, checked before the
 slice is used, so a damaged blob or record only costs that item a new rendering.
 
+The feed is never held whole: it is written to its new blob as it is assembled (the
+channel, then each item, rendered or read from the previous blob), and the build's
+feed output is that file (``Output.source``).  Validation reads the items it checks
+back a batch at a time.  Without a cache folder yet (a show's first build, which must
+leave the show as it was if it is not written) or with a read-only one, the feed is
+joined in memory instead.
+
 The feed is then validated in parts (:mod:`feedpub.validate.incremental`): the
 channel, the items whose bytes or context changed, and the rules items share; an
 item's result is kept in its record under its bytes' digest and the context's.
@@ -17,15 +24,17 @@ item's result is kept in its record under its bytes' digest and the context's.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
-from ..cache import Cache, code_hash
+from ..cache import BlobStream, Cache, StreamedBlob, code_hash
 from ..model import BuiltEpisode, Show
 from ..validate import Finding, validate_bytes
-from ..validate.incremental import ItemResult, Parts
+from ..validate.incremental import BATCH, ItemResult, Parts
 from ..validate.xmlsafe import DEFAULT_MAX_SIZE
 from .render import CLOSE, ItemWriter, ordered, render_channel
 
@@ -37,23 +46,77 @@ FEED_RECORD = "feed"
 
 @dataclass
 class Feed:
-    """The feed's bytes and where each item lies in them (in feed order)."""
+    """The feed and where each item lies in it (in feed order).
 
-    data: bytes
+    Its bytes are in the file :attr:`path` (a cache blob written as the feed was made:
+    a build never holds the feed whole) or, for a feed assembled without a writable
+    cache, in :attr:`held`."""
+
     sha256: str
+    size: int
     episodes: list[BuiltEpisode]  # newest first, as in the feed
     head: int  # bytes before the first item
     starts: list[int]  # offset of each item, then of the channel's close
     lines: list[int]  # line each item starts on
+    end_line: int  # the line the channel's close starts on
     keys: list[str]
     shas: list[str]  # each item's seal (:func:`seal_of`)
     reused: int = 0  # items that came from the cache
     #: each item's kept validation result (JSON), found in ``context``
     checks: list[Any] = field(default_factory=list, repr=False)
     context: str = ""
+    held: bytes | None = field(default=None, repr=False)
+    #: the streamed file (keep this object while the file is read)
+    blob: StreamedBlob | None = field(default=None, repr=False)
 
-    def chunk(self, index: int) -> memoryview:
-        return memoryview(self.data)[self.starts[index]:self.starts[index + 1]]
+    @property
+    def path(self) -> Path | None:
+        return self.blob.path if self.blob is not None else None
+
+    @property
+    def data(self) -> bytes:
+        """The whole feed, read from its file if it has one (whole-document work only)."""
+        if self.held is not None:
+            return self.held
+        assert self.blob is not None
+        return self.blob.path.read_bytes()
+
+    def read(self, at: int, size: int) -> bytes | memoryview:
+        """``size`` bytes at offset ``at``."""
+        if self.held is not None:
+            return memoryview(self.held)[at:at + size]
+        assert self.blob is not None
+        with open(self.blob.path, "rb", buffering=0) as fh:
+            fh.seek(at)
+            data: bytes = fh.read(size)
+        if len(data) != size:
+            raise OSError(f"{self.blob.path}: the feed's file changed during the build")
+        return data
+
+    def chunk(self, index: int) -> bytes | memoryview:
+        return self.read(self.starts[index], self.starts[index + 1] - self.starts[index])
+
+    def chunks(self, indices: list[int]) -> list[memoryview]:
+        """The chunks of ``indices`` (ascending), each run of neighbours read at once."""
+        found: list[memoryview] = []
+        i = 0
+        while i < len(indices):
+            j = i + 1
+            while j < len(indices) and indices[j] == indices[j - 1] + 1:
+                j += 1
+            first, last = indices[i], indices[j - 1]
+            span = memoryview(self.read(self.starts[first], self.starts[last + 1] -
+                                        self.starts[first]))
+            base = self.starts[first]
+            found.extend(span[self.starts[n] - base:self.starts[n + 1] - base]
+                         for n in indices[i:j])
+            i = j
+        return found
+
+    def newlines(self, index: int) -> int:
+        """How many lines the ``index``-th item spans."""
+        after = self.lines[index + 1] if index + 1 < len(self.lines) else self.end_line
+        return after - self.lines[index]
 
 
 def item_key(show: Show, built: BuiltEpisode) -> str:
@@ -97,74 +160,131 @@ def _record(found: Any) -> tuple[str, int, int, Any] | None:
 
 
 class _Blob:
-    """The feed of the build that stored the records, read once if an item is reused."""
+    """The feed of the build that stored the records, opened if an item is reused and read
+    an item at a time (never whole)."""
 
     def __init__(self, cache: Cache, sha: Any) -> None:
         self.cache, self.sha = cache, sha
-        self.data: memoryview | None = None
+        self.file: BinaryIO | None = None
+        self.size = 0
         self.tried = False
 
-    def chunk(self, at: int, size: int, seal: str, key: str) -> memoryview | None:
+    def chunk(self, at: int, size: int, seal: str, key: str) -> bytes | None:
         if not self.tried:
             self.tried = True
             if isinstance(self.sha, str) and re.fullmatch(r"[0-9a-f]{64}", self.sha):
                 try:
-                    self.data = memoryview(self.cache.blob_path(self.sha).read_bytes())
+                    self.file = open(self.cache.blob_path(self.sha), "rb",
+                                     buffering=0)
+                    self.size = os.fstat(self.file.fileno()).st_size
                 except OSError:
-                    self.data = None
-        data = self.data
-        if data is None or at + size > len(data):
+                    self.close()
+        if self.file is None or at + size > self.size:
             return None
-        piece = data[at:at + size]  # checked against the item's own seal, not the blob's
-        return piece if seal_of(key, piece) == seal else None
+        try:
+            self.file.seek(at)
+            piece = self.file.read(size)
+        except OSError:
+            return None
+        # checked against the item's own seal, not the blob's
+        return piece if len(piece) == size and seal_of(key, piece) == seal else None
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+class _Memory:
+    """Where a feed is assembled when the cache cannot take it as a stream."""
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes | memoryview] = []
+
+    def write(self, data: bytes | memoryview) -> None:
+        self.pieces.append(data)
+
+    def abort(self) -> None:
+        self.pieces.clear()
 
 
 def assemble(show: Show, episodes: list[BuiltEpisode], artwork_url: str,
              cache: Cache | None = None) -> Feed:
-    """The feed of ``episodes``; items whose key is in ``cache`` are not written again."""
+    """The feed of ``episodes``; items whose key is in ``cache`` are not written again.
+    With a cache, the feed goes to a cache blob as it is made (in memory if the cache
+    cannot be written)."""
     items = ordered(episodes)
+    if cache is not None:
+        try:
+            stream = cache.stream_blob()
+        except OSError:
+            pass  # a read-only cache: the feed is assembled in memory
+        else:
+            try:
+                return _assemble(show, items, artwork_url, cache, stream)
+            except OSError:
+                pass  # the cache could not take it all (a full disk): again, in memory
+    return _assemble(show, items, artwork_url, cache, None)
+
+
+def _assemble(show: Show, items: list[BuiltEpisode], artwork_url: str, cache: Cache | None,
+              stream: BlobStream | None) -> Feed:
     head = render_channel(show, items, artwork_url)
     writer: ItemWriter | None = None
     kept = cache.lookup(KIND, FEED_RECORD) if cache is not None else None
     kept = kept if isinstance(kept, dict) else {}
     blob = _Blob(cache, kept.get("blob")) if cache is not None else None
-    chunks: list[bytes | memoryview] = []
-    keys, shas, checks = [], [], []
+    out: BlobStream | _Memory = stream if stream is not None else _Memory()
+    keys, shas, checks, starts, lines = [], [], [], [], []
     reused = 0
-    for built in items:
-        key = item_key(show, built)
-        record = _record(cache.lookup(KIND, key)) if cache is not None else None
-        piece = blob.chunk(record[1], record[2], record[0], key) if blob and record else None
-        if piece is not None and record is not None:
-            reused += 1
-            chunks.append(piece)
-            shas.append(record[0])
-            checks.append(record[3])
-        else:
-            writer = writer or ItemWriter(show)
-            data = writer.write(built)
-            chunks.append(data)
-            shas.append(seal_of(key, data))
-            checks.append(None)
-        keys.append(key)
-    sizes = [len(c) for c in chunks]
-    data = b"".join([head, *chunks, CLOSE])
-    del chunks, blob  # the earlier feed is no longer needed
-    sha = (cache.put_blob(data, defer=True) if cache is not None
-           else hashlib.sha256(data).hexdigest())
-    starts, lines = [], []
     at, line = len(head), head.count(b"\n") + 1
-    for size in sizes:
+    try:
+        out.write(head)
+        for built in items:
+            key = item_key(show, built)
+            record = _record(cache.lookup(KIND, key)) if cache is not None else None
+            piece: bytes | None = None
+            if blob is not None and record is not None:
+                piece = blob.chunk(record[1], record[2], record[0], key)
+            if piece is not None and record is not None:
+                reused += 1
+                shas.append(record[0])
+                checks.append(record[3])
+            else:
+                writer = writer or ItemWriter(show)
+                piece = writer.write(built)
+                shas.append(seal_of(key, piece))
+                checks.append(None)
+            keys.append(key)
+            starts.append(at)
+            lines.append(line)
+            out.write(piece)
+            at += len(piece)
+            line += piece.count(b"\n")
         starts.append(at)
-        lines.append(line)
-        line += data.count(b"\n", at, at + size)
-        at += size
-    starts.append(at)
+        out.write(CLOSE)
+    except BaseException:
+        out.abort()
+        raise
+    finally:
+        if blob is not None:
+            blob.close()  # the earlier feed is no longer needed
+    held: bytes | None = None
+    streamed: StreamedBlob | None = None
+    if isinstance(out, BlobStream):
+        streamed = out.close()
+        sha, size = streamed.sha256, streamed.size
+    else:
+        held = b"".join(out.pieces)
+        out.pieces.clear()
+        size = len(held)
+        sha = (cache.put_blob(held, defer=True) if cache is not None
+               else hashlib.sha256(held).hexdigest())
     if cache is not None and kept.get("blob") not in (None, sha):
         cache.release_blob(str(kept["blob"]))  # this build's feed replaces it
     context = kept.get("context")
-    feed = Feed(data, sha, items, len(head), starts, lines, keys, shas, reused, checks,
-                context if isinstance(context, str) else "")
+    feed = Feed(sha, size, items, len(head), starts, lines, line, keys, shas, reused, checks,
+                context if isinstance(context, str) else "", held, streamed)
     if cache is not None:
         _store_all(cache, feed)
     return feed
@@ -182,13 +302,13 @@ def validate_feed(feed: Feed, cache: Cache | None = None, *, source: str = "feed
                   now: datetime | None = None, full: bool = False) -> list[Finding]:
     """The offline rules' findings on ``feed``: in parts, reusing the kept results of
     items whose bytes and context did not change, unless ``full`` (or the feed cannot be
-    checked in parts: then the whole document, which gives the same findings)."""
-    data = feed.data
-    if full or not feed.keys or len(data) > DEFAULT_MAX_SIZE:
-        return validate_bytes(data, source=source, now=now)
-    parts = Parts(data[:feed.head], source=source, now=now)
+    checked in parts: then the whole document, which gives the same findings).  The items
+    to check are read a batch at a time."""
+    if full or not feed.keys or feed.size > DEFAULT_MAX_SIZE:
+        return validate_bytes(feed.data, source=source, now=now)
+    parts = Parts(bytes(feed.read(0, feed.head)), source=source, now=now)
     if not parts.usable:
-        return validate_bytes(data, source=source, now=now)
+        return validate_bytes(feed.data, source=source, now=now)
     same_context = feed.context == parts.context
     results: list[ItemResult | None] = []
     todo = []
@@ -199,14 +319,12 @@ def validate_feed(feed: Feed, cache: Cache | None = None, *, source: str = "feed
         if result is None:
             todo.append(n)
         results.append(result)
-    if todo:
-        found = parts.check_items([feed.chunk(n) for n in todo],
-                                  [feed.lines[n + 1] - feed.lines[n] if n + 1 < len(feed.lines)
-                                   else data.count(b"\n", feed.starts[n], feed.starts[n + 1])
-                                   for n in todo])
+    for i in range(0, len(todo), BATCH):
+        group = todo[i:i + BATCH]
+        found = parts.check_items(feed.chunks(group), [feed.newlines(n) for n in group])
         if found is None:
-            return validate_bytes(data, source=source, now=now)
-        for n, result in zip(todo, found, strict=True):
+            return validate_bytes(feed.data, source=source, now=now)
+        for n, result in zip(group, found, strict=True):
             results[n] = result
     complete: dict[int, ItemResult] = {n: r for n, r in enumerate(results)
                                        if r is not None and r.complete}
@@ -218,7 +336,7 @@ def validate_feed(feed: Feed, cache: Cache | None = None, *, source: str = "feed
         return again
 
     findings = parts.findings([(feed.lines[n], r) for n, r in enumerate(results)
-                               if r is not None], len(data), recheck=recheck)
+                               if r is not None], feed.size, recheck=recheck)
     changed = not same_context
     for n in [*todo, *parts.repeating]:
         done = complete.get(n)
