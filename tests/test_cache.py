@@ -13,7 +13,7 @@ from audiofactory import make_audio
 from cleancopy import built_clean
 from feedpub.build import build, write_outputs
 from feedpub.build import probe as probe_module
-from feedpub.cache import CACHE_DIR, FILE, Cache
+from feedpub.cache import CACHE_DIR, FILE, RENDERED, Cache, code_hash
 
 TRANSCRIPT = "Speaker #0\nBonjour et bienvenue.\n"
 
@@ -41,6 +41,10 @@ def cache_file(root: Path) -> Path:
     return root / CACHE_DIR / FILE
 
 
+def rendered_file(folder: Path) -> Path:
+    return folder / f"records-{RENDERED}.json"
+
+
 def test_a_rebuild_with_nothing_changed_probes_nothing_and_writes_nothing(show: Path,
                                                                          monkeypatch) -> None:
     write_outputs(build(show), show / "public")  # the cache now knows every file
@@ -61,7 +65,10 @@ def test_a_rebuild_with_nothing_changed_probes_nothing_and_writes_nothing(show: 
     lambda path: path.write_text(json.dumps({**json.loads(path.read_text()),
                                              "identity": {"show": "x", "code": "y"}})),
     lambda path: path.write_text(json.dumps({**json.loads(path.read_text()),
-                                             "rendered": {"k": 3}, "audio": {"k": "v"}})),
+                                             "audio": {"k": "v"}})),
+    lambda path: rendered_file(path.parent).write_text("{not json"),
+    lambda path: rendered_file(path.parent).write_bytes(
+        rendered_file(path.parent).read_bytes()[:-40]),
 ])
 def test_a_corrupt_truncated_or_foreign_cache_is_ignored(show: Path, tmp_path: Path,
                                                          damage) -> None:
@@ -72,11 +79,17 @@ def test_a_corrupt_truncated_or_foreign_cache_is_ignored(show: Path, tmp_path: P
 
 def test_cached_html_of_another_feedpub_is_never_used(show: Path, tmp_path: Path) -> None:
     write_outputs(build(show), show / "public")
-    data = json.loads(cache_file(show).read_text())
-    data["rendered"] = dict.fromkeys(data["rendered"], "<p>stale</p>")
+    shutil.rmtree(show / CACHE_DIR / "blobs")  # the episodes are loaded again
+    path = rendered_file(show / CACHE_DIR)
+    data = json.loads(path.read_text())
+    assert data["records"]
+    data["records"] = dict.fromkeys(data["records"], "<p>stale</p>")
     data["identity"]["code"] = "an older feedpub"
-    cache_file(show).write_text(json.dumps(data))
+    path.write_text(json.dumps(data))
     assert b"stale" not in build(show).feed
+    data["identity"]["code"] = code_hash()  # the same feedpub's: used (the test's check)
+    path.write_text(json.dumps(data))
+    assert b"stale" in build(show).feed
 
 
 def test_a_cache_copied_from_another_show_is_ignored(show: Path, make_show, tmp_path: Path
@@ -193,6 +206,44 @@ def test_records_of_another_show_or_a_damaged_file_are_misses(tmp_path: Path) ->
         Cache(tmp_path, "show-a").lookup("../escape", "k")
 
 
+def test_records_are_kept_one_a_line_and_a_damaged_line_is_a_miss_for_its_record_alone(
+        tmp_path: Path) -> None:
+    keys = ["plain", 'quote"and:colon', "back\\slash", "new\nline\ttab", "é 🎙", ""]
+    first = Cache(tmp_path, "show-a")
+    for n, key in enumerate(keys):
+        first.store("units", key, {"n": n, "text": f"ligne\n{key}\u2028"})
+    first.save()
+    path = tmp_path / CACHE_DIR / "records-units.json"
+    body = path.read_text(encoding="utf-8")
+    assert len(body.split("\n")) == len(keys) + 2  # identity, one line each, the end
+    assert json.loads(body)["records"] == {k: {"n": n, "text": f"ligne\n{k}\u2028"}
+                                           for n, k in enumerate(keys)}
+    again = Cache(tmp_path, "show-a")
+    assert [again.lookup("units", k) for k in keys] == \
+        [{"n": n, "text": f"ligne\n{k}\u2028"} for n, k in enumerate(keys)]
+    again.save()  # nothing changed: the file is not written again
+    assert path.read_text(encoding="utf-8") == body
+    lines = body.split("\n")
+    lines[1] = lines[1][:-2] + "#,"  # one record's bytes damaged
+    path.write_text("\n".join(lines), encoding="utf-8")
+    damaged = Cache(tmp_path, "show-a")
+    found = [damaged.lookup("units", k) for k in keys]
+    assert [n for n, v in enumerate(found) if v is None] == [keys.index("")]
+    assert [v for v in found if v] == [{"n": n, "text": f"ligne\n{k}\u2028"}
+                                       for n, k in enumerate(keys) if k]
+    damaged.store("units", "added", [1])
+    damaged.save()  # the unchanged records written back as read, the damaged one gone
+    kept = path.read_text(encoding="utf-8").split("\n")
+    assert set(lines[2:-1]) | {lines[-2] + ","} >= set(kept[1:-1]) - {'"added":[1],',
+                                                                     '"added":[1]'}
+    assert json.loads("\n".join(kept))["records"]["added"] == [1]
+    path.write_text("\n".join(lines[:-1]), encoding="utf-8")  # truncated: ignored whole
+    assert all(Cache(tmp_path, "show-a").lookup("units", k) is None for k in keys)
+    path.write_text(json.dumps(json.loads(body)), encoding="utf-8")  # one line: still read
+    assert Cache(tmp_path, "show-a").lookup("units", keys[3]) == json.loads(
+        body)["records"][keys[3]]
+
+
 def test_a_damaged_blob_is_a_miss_and_unused_blobs_are_collected(tmp_path: Path) -> None:
     cache = Cache(tmp_path, "show-a")
     keep, drop = cache.put_blob(b"kept bytes"), cache.put_blob(b"dropped bytes")
@@ -223,31 +274,32 @@ def test_blobs_of_a_kind_this_build_did_not_load_are_kept(tmp_path: Path) -> Non
 
 def test_a_rebuild_reusing_every_episode_leaves_the_renderings_file_alone(
         show: Path, tmp_path: Path) -> None:
-    """build.json (every note's HTML) is read only by a build that renders: one reusing
-    every episode neither reads nor rewrites it; the next that renders drops what no
-    episode uses."""
-    data = json.loads(cache_file(show).read_text(encoding="utf-8"))
-    kept = dict(data["rendered"])
+    """The renderings (every note's HTML) are read only by a build that renders: one
+    reusing every episode neither reads nor rewrites them; the next that renders drops
+    what no episode uses."""
+    path = rendered_file(show / CACHE_DIR)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    kept = dict(data["records"])
     assert len(kept) == 3
-    data["rendered"]["0" * 64] = "<p>no episode has these notes</p>"
-    cache_file(show).write_text(json.dumps(data), encoding="utf-8")
-    before = cache_file(show).read_bytes()
+    data["records"]["0" * 64] = "<p>no episode has these notes</p>"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = path.read_bytes()
     text = (show / "podcast.toml").read_text(encoding="utf-8")
     (show / "podcast.toml").write_text(text.replace("A show made by the test suite.",
                                                     "A show, edited."), encoding="utf-8")
     result = build(show)
     assert result.stats.reused == 3
     write_outputs(result, show / "public")
-    assert cache_file(show).read_bytes() == before
+    assert path.read_bytes() == before
     (show / "episodes" / "ep-1" / "description.md").write_text("Autres *notes*.",
                                                                encoding="utf-8")
     result = build(show)
     assert result.stats.reused == 2
     write_outputs(result, show / "public")
-    saved = json.loads(cache_file(show).read_text(encoding="utf-8"))
-    assert saved["identity"] == data["identity"] and "0" * 64 not in saved["rendered"]
-    assert len(saved["rendered"]) == 3 and len(set(saved["rendered"]) & set(kept)) == 2
-    assert "<em>notes</em>" in "".join(saved["rendered"].values())
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["identity"] == data["identity"] and "0" * 64 not in saved["records"]
+    assert len(saved["records"]) == 3 and len(set(saved["records"]) & set(kept)) == 2
+    assert "<em>notes</em>" in "".join(saved["records"].values())
     assert outputs(show) == clean_outputs(show, tmp_path)
 
 

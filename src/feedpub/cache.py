@@ -2,17 +2,23 @@
 
 Kinds of entries:
 
-* **rendered text** (Markdown show notes -> HTML), keyed by a hash of the input and of
-  feedpub's own code, so an upgrade or a local edit of feedpub never reuses output of
-  another renderer;
-* **audio fingerprints**: a file's size, mtime, ctime and inode -> the SHA-256 it had,
+* **rendered text** (Markdown show notes -> HTML; records of kind ``rendered``), keyed by
+  a hash of the input and of feedpub's own code, so an upgrade or a local edit of feedpub
+  never reuses output of another renderer; read only by a build that renders a note (at
+  10,000 episodes the renderings are ~65 MiB of ``str`` in memory);
+* **audio fingerprints** (``build.json``, read when first asked for): a file's size,
+  mtime, ctime and inode -> the SHA-256 it had,
   so an unchanged audio file costs one ``stat`` instead of a full read.  A file replaced
   by another with the same size and mtime still changes ctime (which no tool can set),
   and a fresh clone changes them all, which only falls back to hashing.
 
 * **records** (:meth:`Cache.lookup` / :meth:`Cache.store`): JSON values under a key the
   caller derives from everything the value depends on, one file per kind
-  (``records-<kind>.json``), loaded only when a build first asks for that kind;
+  (``records-<kind>.json``), loaded only when a build first asks for that kind.  The
+  file is one JSON object written one record a line (:class:`Records`): loading it only
+  splits the lines, a record is parsed when it is looked up, and saving writes back the
+  text of every unchanged record as it was read, so a build that changes one record of
+  10,000 encodes one (a damaged line is a miss for its record alone);
 * **blobs** (:meth:`Cache.put_blob` / :meth:`Cache.get_blob`): bytes kept under their own
   SHA-256 in ``blobs/``, checked against it when read, so a damaged blob is a miss.
   A large blob can be written as it is made (:meth:`Cache.stream_blob`: the feed), never
@@ -35,6 +41,7 @@ import re
 import secrets
 import time
 import weakref
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -50,6 +57,8 @@ STREAMING = "tmp"
 #: a streaming file older than this was left by a build that was killed: removed at save
 STALE_STREAM_SECONDS = 3600
 _KIND = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+RENDERED = "rendered"  # the records kind of the Markdown renderings (they name no blob)
+_SHA = re.compile(r"[0-9a-f]{64}").fullmatch
 
 
 @lru_cache(maxsize=1)
@@ -74,16 +83,127 @@ def fingerprint(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def quick_write(path: Path, data: bytes) -> None:
-    """Write a cache file by rename, without fsync: a file lost in a crash is a miss, and
-    a damaged one fails its check."""
+def quick_write(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write a cache file (``data``, or what the callable writes to the open file) by
+    rename, without fsync: a file lost in a crash is a miss, and a damaged one fails its
+    check."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as fh:
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                data(fh)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)  # an accelerator: a read-only show still builds
+
+
+def encode(value: Any) -> str:
+    """A record's JSON: compact, and never with a raw line break (JSON escapes them)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Records:
+    """The records of one kind: the text of each as read from its file, parsed when first
+    looked up; those stored in this build; the keys this build used (the others are
+    dropped at save)."""
+
+    def __init__(self, path: Path, identity: dict[str, str]) -> None:
+        self.path = path
+        self.header = '{"identity":' + encode(identity) + ',"records":{'
+        self.text: dict[str, str] = {}  # key -> its value's JSON as read
+        self.values: dict[str, Any] = {}  # key -> parsed or stored value
+        self.stored: set[str] = set()  # keys whose value this build set anew
+        self.used: set[str] = set()
+        self.replaced = False  # a record read from the file was stored anew
+        try:
+            body = path.read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return  # none yet, or damaged: start afresh
+        if not self._lines(body):
+            self._whole(body, identity)
+
+    def _lines(self, body: str) -> bool:
+        """The file as :meth:`save` writes it: the identity on the first line, one record
+        a line, ``}}`` on the last; False if it is not laid out so (then parsed whole)."""
+        lines = body.split("\n")
+        if len(lines) < 2 or lines[0] != self.header or lines[-1] != "}}":
+            return False
+        text = {}
+        for line in lines[1:-1]:
+            if line.endswith(","):
+                line = line[:-1]
+            end = line.find('":')
+            if end < 1 or line[0] != '"':
+                return False
+            if "\\" in line[:end]:  # an escape in the key: let JSON find its end
+                try:
+                    key, end = json.JSONDecoder().raw_decode(line)
+                except ValueError:
+                    return False
+                if not isinstance(key, str) or line[end:end + 1] != ":":
+                    return False
+                text[key] = line[end + 1:]
+            else:
+                text[line[1:end]] = line[end + 2:]
+        self.text = text
+        return True
+
+    def _whole(self, body: str, identity: dict[str, str]) -> None:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return
+        if isinstance(data, dict) and data.get("identity") == identity and \
+                isinstance(data.get("records"), dict):
+            self.values = data["records"]
+
+    def get(self, key: str) -> Any | None:
+        found = self.values.get(key)
+        if found is None and key in self.text:
+            try:
+                found = self.values[key] = json.loads(self.text[key])
+            except ValueError:
+                found = None  # a damaged line: a miss
+                del self.text[key]
+        return found
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.text or key in self.values
+
+    def put(self, key: str, value: Any) -> None:
+        if self.get(key) != value:
+            self.replaced = self.replaced or key in self
+            self.values[key] = value
+            self.stored.add(key)
+
+    def keys(self) -> set[str]:
+        return self.text.keys() | self.values.keys()
+
+    def save(self) -> bool:
+        """Write the used records if that changes the file; True if a record was dropped
+        or replaced (the blobs it named may be unused now)."""
+        keys = self.keys()
+        kept = sorted(k for k in keys if k in self.used)
+        dropped = len(kept) < len(keys)
+        if not dropped and not self.stored:
+            return False
+
+        def line(key: str) -> str:
+            text = None if key in self.stored else self.text.get(key)
+            return json.dumps(key) + ":" + (encode(self.values[key]) if text is None else text)
+
+        def fill(fh: BinaryIO) -> None:  # a few hundred lines at a time: no copy of it all
+            fh.write(self.header.encode("utf-8") + b"\n")
+            for start in range(0, len(kept), 500):
+                fh.write(b"," * (start > 0) + b"\n" * (start > 0) + ",\n".join(
+                    line(k) for k in kept[start:start + 500]).encode("utf-8"))
+            fh.write(b"\n}}" if kept else b"}}")
+
+        quick_write(self.path, fill)
+        return dropped or self.replaced
 
 
 class Cache:
@@ -92,56 +212,44 @@ class Cache:
     def __init__(self, root: Path, show_id: str) -> None:
         self.path = root / CACHE_DIR / FILE
         self.identity = {"show": show_id, "code": code_hash()}
-        # build.json (renderings, audio fingerprints): read when first asked for; a
-        # rebuild that reuses every episode never reads it (at 10,000 episodes its
-        # renderings are ~65 MiB of str in memory) nor writes it
-        self._rendered: dict[str, str] | None = None
-        self._audio: dict[str, list[Any]] = {}
-        self.used_rendered: set[str] = set()
+        # build.json (audio fingerprints) and the renderings' records: read when first
+        # asked for; a rebuild that reuses every episode reads neither (at 10,000 episodes
+        # the renderings are ~65 MiB of str in memory) nor writes them
+        self._audio: dict[str, list[Any]] | None = None
+        self.used_rendered: set[str] = set()  # kept without reading them
         self.used_audio: set[str] = set()
         self.dirty = False
         self.hits = 0
-        self._records: dict[str, dict[str, Any]] = {}
-        self._used_records: dict[str, set[str]] = {}
-        self._dirty_records: set[str] = set()
+        self._records: dict[str, Records] = {}
         self._used_blobs: set[str] = set()
         self._pending: dict[str, bytes] = {}  # put_blob(defer=True): written by save()
         self._released: set[str] = set()  # release_blob(): deleted by save() if unused
         self._blob_index: dict[str, Any] | None = None  # sha -> fingerprint of its file
         self._index_dirty = False
         self._blob_root = os.fspath(self.path.parent / BLOBS)
+        self._blob_dirs: dict[str, Path] = {}
         #: [True] once saved: a streamed blob of a build that is not saved is deleted
         self._saved = [False]
 
     @property
-    def rendered(self) -> dict[str, str]:
-        """Markdown renderings by :meth:`render_key` (build.json, loaded on first use)."""
-        if self._rendered is None:
-            self._load()
-        assert self._rendered is not None
-        return self._rendered
-
-    @property
     def audio(self) -> dict[str, list[Any]]:
         """Audio fingerprints by absolute path (build.json, loaded on first use)."""
-        if self._rendered is None:
-            self._load()
+        if self._audio is None:
+            self._audio = self._load()
         return self._audio
 
-    def _load(self) -> None:
-        self._rendered = {}
+    def _load(self) -> dict[str, list[Any]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return  # none yet, or damaged: start afresh
+            return {}  # none yet, or damaged: start afresh
         if not isinstance(data, dict) or data.get("identity") != self.identity:
-            return  # another show's, or another feedpub's
-        rendered, audio = data.get("rendered"), data.get("audio")
-        if isinstance(rendered, dict) and all(isinstance(v, str) for v in rendered.values()):
-            self._rendered = rendered
+            return {}  # another show's, or another feedpub's
+        audio = data.get("audio")
         if isinstance(audio, dict) and all(isinstance(v, list) and len(v) == 2
                                            for v in audio.values()):
-            self._audio = audio
+            return audio
+        return {}
 
     # -- rendered text ------------------------------------------------------------
     @staticmethod
@@ -150,20 +258,21 @@ class Cache:
 
     def keep_rendered(self, key: str) -> None:
         """Keep a rendering this build did not need (an episode reused whole) for a later
-        build that will (without reading build.json: only the renderings there are kept)."""
+        build that will (without reading the renderings: if no note is rendered, their
+        file stays as it is)."""
         self.used_rendered.add(key)
 
     def render(self, kind: str, text: str, fn: Any) -> str:
         """``fn(text)``, from the cache when this feedpub rendered the same text before."""
         key = self.render_key(kind, text)
-        self.used_rendered.add(key)
-        found = self.rendered.get(key)
-        if found is not None:
+        records = self._kind(RENDERED)
+        records.used.add(key)
+        found = records.get(key)
+        if isinstance(found, str):
             self.hits += 1
             return found
         result: str = fn(text)
-        self.rendered[key] = result
-        self.dirty = True
+        records.put(key, result)
         return result
 
     # -- audio --------------------------------------------------------------------
@@ -192,22 +301,13 @@ class Cache:
             self.dirty = True
 
     # -- records ------------------------------------------------------------------
-    def _kind(self, kind: str) -> dict[str, Any]:
+    def _kind(self, kind: str) -> Records:
         found = self._records.get(kind)
         if found is None:
             if not _KIND.match(kind):
                 raise ValueError(f"bad cache kind {kind!r}")
-            found = {}
-            try:
-                data = json.loads((self.path.parent / f"records-{kind}.json").read_text(
-                    encoding="utf-8"))
-            except (OSError, ValueError):
-                data = None  # none yet, or damaged: start afresh
-            if isinstance(data, dict) and data.get("identity") == self.identity and \
-                    isinstance(data.get("records"), dict):
-                found = data["records"]
-            self._records[kind] = found
-            self._used_records[kind] = set()
+            found = self._records[kind] = Records(
+                self.path.parent / f"records-{kind}.json", self.identity)
         return found
 
     def lookup(self, kind: str, key: str) -> Any | None:
@@ -216,7 +316,7 @@ class Cache:
         ``key`` must be derived from everything the value depends on; the caller still
         checks the value's shape (a damaged file gives whatever JSON it holds)."""
         records = self._kind(kind)
-        self._used_records[kind].add(key)
+        records.used.add(key)
         found = records.get(key)
         if found is not None:
             self.hits += 1
@@ -225,14 +325,16 @@ class Cache:
     def store(self, kind: str, key: str, value: Any) -> None:
         """Keep a JSON-serialisable ``value`` for the next build (saved by :meth:`save`)."""
         records = self._kind(kind)
-        self._used_records[kind].add(key)
-        if records.get(key) != value:
-            records[key] = value
-            self._dirty_records.add(kind)
+        records.used.add(key)
+        records.put(key, value)
 
     # -- blobs --------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
-        return Path(self._blob_file(sha256))
+        folder = self._blob_dirs.get(sha256[:2])
+        if folder is None:  # one Path parsed per folder, not per blob: a site has many
+            folder = self._blob_dirs[sha256[:2]] = Path(self._blob_root, sha256[:2])
+        return folder / sha256
+
 
     def _blob_file(self, sha256: str) -> str:
         return f"{self._blob_root}/{sha256[:2]}/{sha256}"  # no Path churn: a site has many
@@ -294,7 +396,7 @@ class Cache:
 
     def get_blob(self, sha256: str) -> bytes | None:
         """The bytes kept under ``sha256``, or None if missing or damaged."""
-        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        if not _SHA(sha256):
             return None
         if sha256 in self._pending:
             return self._pending[sha256]
@@ -311,12 +413,21 @@ class Cache:
         """Delete a blob at :meth:`save` unless this build used it: for a blob the caller
         replaced by another (the feed of an earlier build), which the end-of-build
         collection keeps when a ``--no-site`` build did not load every kind of record."""
-        if re.fullmatch(r"[0-9a-f]{64}", sha256):
+        if _SHA(sha256):
             self._released.add(sha256)
+
+    def use_blob(self, sha256: str) -> bool:
+        """Mark a blob as still used without looking at it, for a caller that reads it
+        through :meth:`get_blob` (which checks it) and has another way to the bytes when
+        it is gone; False if ``sha256`` is not a blob's name."""
+        if not _SHA(sha256):
+            return False
+        self._used_blobs.add(sha256)
+        return True
 
     def keep_blob(self, sha256: str) -> bool:
         """Mark a blob as still used without reading it; False if it is not there."""
-        if not re.fullmatch(r"[0-9a-f]{64}", sha256) or not self.blob_path(sha256).is_file():
+        if not _SHA(sha256) or not self.blob_path(sha256).is_file():
             return False
         self._used_blobs.add(sha256)
         return True
@@ -338,7 +449,7 @@ class Cache:
         by :meth:`keep_blob`), else None.  One ``stat`` when the file is exactly as this
         cache wrote or last checked it; otherwise it is read back and checked against its
         hash.  A blob only held for :meth:`save` is not there yet."""
-        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        if not _SHA(sha256):
             return None
         path = self._blob_file(sha256)
         try:
@@ -361,17 +472,12 @@ class Cache:
 
     def _save_records(self) -> bool:
         """Write each kind this build used, keeping only the keys it used; True if some
-        entries were dropped or changed (the blobs they named may be unused now)."""
+        records naming blobs were dropped or replaced (those blobs may be unused now)."""
         dropped = False
         for kind, records in self._records.items():
-            used = self._used_records[kind]
-            kept = {k: v for k, v in records.items() if k in used}
-            if len(kept) == len(records) and kind not in self._dirty_records:
-                continue
-            dropped = True
-            body = json.dumps({"identity": self.identity, "records": kept},
-                              ensure_ascii=False, separators=(",", ":"))
-            quick_write(self.path.parent / f"records-{kind}.json", body.encode("utf-8"))
+            if kind == RENDERED:
+                records.used |= self.used_rendered
+            dropped = (records.save() and kind != RENDERED) or dropped
         return dropped
 
     def _collect_blobs(self) -> bool:
@@ -382,7 +488,7 @@ class Cache:
                      for p in self.path.parent.glob("records-*.json")}
         except OSError:
             return False
-        if not kinds <= set(self._records):
+        if not kinds - {RENDERED} <= set(self._records):
             return False
         root = self.path.parent / BLOBS
         try:
@@ -447,17 +553,14 @@ class Cache:
                 self._index_dirty = True
         self._released.clear()
         self._save_index(collected)
-        if self._rendered is None:
-            return  # build.json not read, so nothing in it changed (a stale entry stays
-            # until a build that reads it drops it)
-        rendered = {k: v for k, v in self._rendered.items() if k in self.used_rendered}
+        if self._audio is None:
+            return  # build.json not read, so nothing in it changed
         audio = {k: v for k, v in self._audio.items() if k in self.used_audio}
-        if not self.dirty and len(rendered) == len(self._rendered) and \
-                len(audio) == len(self._audio):
+        if not self.dirty and len(audio) == len(self._audio):
             return
         try:
             write_with(self.path, lambda fh: write_json(fh, {
-                "identity": self.identity, "rendered": rendered, "audio": audio}))
+                "identity": self.identity, "audio": audio}))
         except OSError:
             pass  # an accelerator: a read-only show still builds
 

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from .. import transcripts
 from ..audio import AUDIO_EXTENSIONS, Listing, alternate_files, listing, sha256_of
-from ..cache import Cache, code_hash, fingerprint
+from ..cache import Cache, code_hash, stamp
 from ..episodes import load_episode
 from ..markup import markdown_to_html
 from ..model import (
@@ -59,13 +59,16 @@ from .lock import Entry, Lock
 from .media import local_audio_path
 
 KIND = "units"
-FORMAT = 3  # the record's layout; a change makes every record a miss
+FORMAT = 4  # the record's layout; a change makes every record a miss
 #: a fingerprint taken this close to the build's start (ns) is not trusted next time: a
 #: file changed again within the file system's timestamp granularity would keep it
 RACY = 2_000_000_000
 
 T = TypeVar("T")
-Row = list[Any]  # a file under the folder: name, link target, size, mtime, ctime, inode
+Row = list[Any]  # a file under the folder: name, link target, stamp (see cache.stamp)
+#: a record: [base key, files ([name, link, sha256]), deps, key, payload, folders (names),
+#: stamps (of the folders, then the files, ";"-joined), the files' digest]
+RECORD = 8
 
 
 def _new(cls: type[T], values: dict[str, Any]) -> T:
@@ -119,14 +122,14 @@ def entry_key(entry: Entry) -> str:
 
 def walk(folder: Path, prefix: str = "", dirs: list[Row] | None = None
          ) -> tuple[list[Row], list[Row]] | None:
-    """Every file under ``folder`` with its stat fingerprint, sorted by name, and the
-    fingerprint of each folder (whose names it vouches for); None when something there is
-    neither a regular file nor a folder (a unit is then not cached)."""
+    """Every file under ``folder`` with its stamp, sorted by name, and the stamp of each
+    folder (whose names it vouches for); None when something there is neither a regular
+    file nor a folder (a unit is then not cached)."""
     rows: list[Row] = []
     dirs = [] if dirs is None else dirs
     try:
         if not prefix:
-            dirs.append(["", *fingerprint(os.stat(folder))])
+            dirs.append(["", stamp(os.stat(folder))])
         with os.scandir(folder) as entries:
             for entry in entries:
                 name = prefix + entry.name
@@ -134,7 +137,7 @@ def walk(folder: Path, prefix: str = "", dirs: list[Row] | None = None
                 if entry.is_symlink():
                     link = os.readlink(entry.path)
                 elif entry.is_dir(follow_symlinks=False):
-                    dirs.append([name, *fingerprint(entry.stat(follow_symlinks=False))])
+                    dirs.append([name, stamp(entry.stat(follow_symlinks=False))])
                     below = walk(Path(entry.path), name + "/", dirs)
                     if below is None:
                         return None
@@ -143,38 +146,51 @@ def walk(folder: Path, prefix: str = "", dirs: list[Row] | None = None
                 st = entry.stat()
                 if not stat.S_ISREG(st.st_mode):
                     return None
-                rows.append([name, link, *fingerprint(st)])
+                rows.append([name, link, stamp(st)])
     except OSError:
         return None
     rows.sort()  # by name: names are unique
     return rows, dirs
 
 
-def restat(folder: Path, dirs: list[Any], files: list[Any]) -> list[Row] | None:
-    """The recorded files with their fingerprints now, without listing the folders, when
-    every folder's own fingerprint is the recorded one (an entry added, removed or
-    renamed changes it); None when one differs."""
-    base = os.fspath(folder)
+def stamps_now(base: str, dirs: list[str], files: list[Any]) -> list[str] | None:
+    """The stamps of the recorded folders and files now (one ``stat`` each, no listing);
+    None if one is gone."""
     try:
-        for d in dirs:
-            st = os.stat(f"{base}/{d[0]}", follow_symlinks=False) if d[0] else os.stat(base)
-            if fingerprint(st) != d[1:]:
-                return None
-        rows = []
-        for r in files:
-            st = os.stat(f"{base}/{r[0]}")
-            if not stat.S_ISREG(st.st_mode):
-                return None
-            rows.append([r[0], r[1], *fingerprint(st)])
+        now = [stamp(os.stat(f"{base}/{d}", follow_symlinks=False) if d else os.stat(base))
+               for d in dirs]
+        now += [stamp(os.stat(f"{base}/{f[0]}")) for f in files]
     except (OSError, TypeError, IndexError):
         return None
-    return rows
+    return now
 
 
-def settled(fp: list[Any], started: int) -> list[Any]:
-    """A fingerprint to record: one with a ctime close to the build's start is spoilt (the
-    next build compares it in vain and looks at the file again)."""
-    return fp if fp[-2] < started - RACY else [*fp[:-1], -1]
+def regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def settled(mark: str, started: int) -> str:
+    """A stamp to record: one with a ctime close to the build's start is spoilt (the next
+    build compares it in vain and looks at the file again)."""
+    return mark if int(mark.split(":")[2]) < started - RACY else "-"
+
+
+def valid(found: Any) -> list[Any]:
+    """A record of the expected shape, else []."""
+    if not (isinstance(found, list) and len(found) == RECORD and isinstance(found[1], list)
+            and isinstance(found[5], list) and isinstance(found[6], str)
+            and isinstance(found[7], str)):
+        return []
+    files, dirs = found[1], found[5]
+    if all(isinstance(f, list) and len(f) == 3 and isinstance(f[0], str)
+           and isinstance(f[2], str) for f in files) and \
+            all(isinstance(d, str) for d in dirs) and \
+            found[6].count(";") == len(dirs) + len(files) - 1:
+        return found
+    return []
 
 
 def file_hash(path: Path) -> str | None:
@@ -358,8 +374,9 @@ class Unit:
     rows: list[Row] | None  # the folder's files (None: not cacheable)
     shas: list[str | None]  # each row's SHA-256
     files: str  # the digest of the folder's files and the show context ("": none)
+    digest: str = ""  # the digest of the folder's files alone
     built: BuiltEpisode | None = None  # reused from the cache
-    dirs: list[Row] = field(default_factory=list)  # the folders' own fingerprints
+    dirs: list[Row] = field(default_factory=list)  # the folders' own stamps
     rendered: list[str] = field(default_factory=list)  # the cache's keys of its notes' HTML
 
     @property
@@ -385,49 +402,76 @@ class Units:
 
     # -- looking up ---------------------------------------------------------------
     def look(self, folder: Path) -> Unit:
-        """The unit of ``folder``: its key, and its built episode if the cache has it."""
+        """The unit of ``folder``: its key, and its built episode if the cache has it.
+
+        An unchanged folder costs one ``stat`` per folder and file and one comparison of
+        their stamps with the record's; only a file whose stamp changed is hashed."""
         if not self.reuse:
             return Unit(folder, None, [], "")
-        found = self.cache.lookup(KIND, folder.name)
-        record: list[Any] = found if isinstance(found, list) and len(found) == 6 else []
-        known: dict[str, Row] = {}
-        if record and isinstance(record[1], list):
-            known = {r[0]: r for r in record[1] if isinstance(r, list) and len(r) == 7
-                     and isinstance(r[0], str) and isinstance(r[6], str)}
-        rows = restat(folder, record[5], record[1]) if known and \
-            isinstance(record[5], list) and len(known) == len(record[1]) else None
-        dirs = record[5] if rows is not None else []
-        if rows is None:
+        record = valid(self.cache.lookup(KIND, folder.name))
+        now = stamps_now(os.fspath(folder), record[5], record[1]) if record else None
+        same = now is not None and ";".join(now) == record[6]
+        if now is not None and same:  # nothing changed
+            dirs: list[Row] = [[d, mark] for d, mark in zip(record[5], now)]
+            unit = Unit(folder, [[f[0], f[1], mark] for f, mark in
+                                 zip(record[1], now[len(dirs):])],
+                        [f[2] for f in record[1]], self.files_key(folder, record[7]),
+                        record[7], dirs=dirs)
+        else:
+            unit = self.unit_of(folder, record, now)
+            if unit.rows is None:
+                return unit
+        if record and record[0] == unit.with_entry(self.lock.entries.get(folder.name)):
+            try:
+                unit.built = self.materialise(unit, record)
+            except (LookupError, TypeError, ValueError, AttributeError):
+                unit.built = None  # a damaged record: rebuilt
+            if unit.built is not None and same:
+                self.reused += 1
+            elif unit.built is not None:
+                self.reused += 1
+                files, names, marks = self.fingerprints(unit)
+                if marks != record[6]:  # looked at again: trust anew
+                    self.cache.store(KIND, unit.slug, [record[0], files, *record[2:5], names,
+                                                       marks, unit.digest])
+        if unit.built is None:
+            self.remember_audio_hashes(unit)
+        return unit
+
+    def unit_of(self, folder: Path, record: list[Any], now: list[str] | None) -> Unit:
+        """The unit of a folder whose stamps changed: listed again if one of its folders'
+        did, each file whose own stamp changed hashed again."""
+        names, files = (record[5], record[1]) if record else ([], [])
+        old = record[6].split(";") if record else []
+        known = {f[0]: (f, mark) for f, mark in zip(files, old[len(names):])}
+        if now is not None and now[:len(names)] == old[:len(names)]:
+            dirs = [[d, mark] for d, mark in zip(names, now)]  # the same names
+            rows = [[f[0], f[1], mark] for f, mark in zip(files, now[len(dirs):])]
+        else:
             walked = walk(folder)
             if walked is None:
                 return Unit(folder, None, [], "")
             rows, dirs = walked
         shas: list[str | None] = []
         for row in rows:
-            old = known.get(row[0])
-            if old is not None and old[:6] == row:
-                shas.append(old[6])
+            f, mark = known.get(row[0], (None, None))
+            if f is not None and f[1] == row[1] and mark == row[2]:
+                shas.append(f[2])
             else:
-                shas.append(file_hash(folder / row[0]))
+                path = folder / row[0]
+                shas.append(file_hash(path) if regular(path) else None)
         if None in shas:
             return Unit(folder, None, [], "")
-        digest = hashlib.sha256(f"{self.context}\0{folder.name}".encode())
+        digest = hashlib.sha256()
         for row, sha in zip(rows, shas):
             digest.update(f"\0{row[0]}\0{row[1]}\0{sha}".encode())
-        unit = Unit(folder, rows, shas, digest.hexdigest(), dirs=dirs)
-        if record and record[0] == unit.with_entry(self.lock.entries.get(folder.name)):
-            try:
-                unit.built = self.materialise(unit, record)
-            except (LookupError, TypeError, ValueError, AttributeError):
-                unit.built = None  # a damaged record: rebuilt
-            if unit.built is not None:
-                self.reused += 1
-                files, dirs = self.fingerprints(unit)
-                if files != record[1] or dirs != record[5]:  # looked at again: trust anew
-                    self.cache.store(KIND, unit.slug, [record[0], files, *record[2:5], dirs])
-        if unit.built is None:
-            self.remember_audio_hashes(unit)
-        return unit
+        return Unit(folder, rows, shas, self.files_key(folder, digest.hexdigest()),
+                    digest=digest.hexdigest(), dirs=dirs)
+
+    def files_key(self, folder: Path, files: str) -> str:
+        """What a unit is built from apart from its lock entry: the digest of its files
+        (names, link targets, SHA-256), the folder's name and the show context."""
+        return hashlib.sha256(f"{self.context}\0{folder.name}\0{files}".encode()).hexdigest()
 
     def render_for(self, unit: Unit) -> Callable[[str], str]:
         """Markdown to HTML through the cache, for loading ``unit`` (the keys are kept
@@ -447,12 +491,14 @@ class Units:
     def materialise(self, unit: Unit, record: list[Any]) -> BuiltEpisode | None:
         """The built episode of a record whose base key matched, or None if what it
         depends on outside the folder changed or a blob it names is gone or damaged."""
-        _, _, deps, key, payload, _ = record
+        deps, key, payload = record[2:5]
         if not self.deps_hold(deps):
             return None
         ep_row, m_row, b_row, rendered = payload
         folder, cache = unit.folder, self.cache
-        if cache.intact_blob(ep_row[9]) is None:
+        # the notes and segments are read through get_blob (checked), and from the folder
+        # if their blob is gone: only marked as used here
+        if not cache.use_blob(ep_row[9]):
             return None
         for rendering in rendered:  # the notes' HTML, for a later build that loads them
             cache.keep_rendered(rendering)
@@ -473,7 +519,7 @@ class Units:
         stored = []
         files = {p.name: p for p in episode.transcript_files}
         for language, source, sha in b_row[1]:
-            if cache.intact_blob(sha) is None:
+            if not cache.use_blob(sha):
                 return None
             path = files.get(source) or folder / source
             stored.append(StoredTranscript(language, path, segments_loader(
@@ -534,13 +580,14 @@ class Units:
         return [str(path), built.audio.sha256,
                 [[str(o.source), o.sha256] for o in built.measured.alternate_media]]
 
-    def fingerprints(self, unit: Unit) -> tuple[list[Row], list[Row]]:
-        """The unit's files (with their hashes) and folders as a record keeps them."""
+    def fingerprints(self, unit: Unit) -> tuple[list[Row], list[str], str]:
+        """The unit's files (with their hashes), folders and stamps as a record keeps them."""
         assert unit.rows is not None
         started = self.started
-        return ([[*row[:2], *settled(row[2:], started), sha]
-                 for row, sha in zip(unit.rows, unit.shas)],
-                [[d[0], *settled(d[1:], started)] for d in unit.dirs])
+        return ([[row[0], row[1], sha] for row, sha in zip(unit.rows, unit.shas)],
+                [d[0] for d in unit.dirs],
+                ";".join([*(settled(d[1], started) for d in unit.dirs),
+                          *(settled(row[2], started) for row in unit.rows)]))
 
     def record_all(self) -> None:
         """Record the fresh units of a build that found no problem (the cache keeps them
@@ -572,9 +619,10 @@ class Units:
                  companions, [[facts.index(a), url] for a, url in built.encodings]],
                 unit.rendered,
             ]
-            files, dirs = self.fingerprints(unit)
+            files, names, marks = self.fingerprints(unit)
             deps = self.deps_of(unit.folder, built)
-            cache.store(KIND, unit.slug, [base, files, deps, built.key, payload, dirs])
+            cache.store(KIND, unit.slug, [base, files, deps, built.key, payload, names, marks,
+                                          unit.digest])
 
 
 def inside(path: Path, folder: Path) -> bool:
