@@ -199,3 +199,41 @@ def test_build_measure_replaces_declared_facts_and_reports_each_difference(
     lock = json.loads((make_show.root / "feedpub.lock").read_text())["episodes"]["ep"]
     assert "declared" not in lock and lock["audio"]["size"] == size and lock["audio"]["sha256"]
     assert f'length="{size}"' in (make_show.root / "public" / "feed.xml").read_text()
+
+
+def test_the_lock_text_is_json_dumps_of_its_json_form(tmp_path: Path) -> None:
+    """The field-by-field writer gives exactly the bytes of the indented, sorted dump."""
+    from feedpub.build.lock import Entry, Lock, load_lock
+    from feedpub.model import AudioFacts, Chapter
+
+    def facts(n: int, **extra: object) -> AudioFacts:
+        return AudioFacts(f"ép \"{n}\"\\.mp3", 1000 + n, [2.088, 61, 1e-05, 1234567.5][n % 4],
+                          "audio/mpeg", f"{n:064x}", "mp3", **extra)  # type: ignore[arg-type]
+
+    chapters = (Chapter(0, "Début « ici »"), Chapter(1.5, "", end=3, url="https://e.org/?a=1&b",
+                                                   img="x.jpg", toc=False, line=7))
+    entries = {
+        "plain": Entry("g-0", facts(0)),
+        "chapters": Entry("g-1", facts(1, chapters=chapters, bitrate=128000)),
+        "alternates": Entry("g-2", facts(2), (facts(3, sri="sha384-abc"), facts(5)),
+                            declared=True),
+        "analysis": Entry("g-3", facts(6), analysis={f"{6:064x}": {
+            "lufs": -16.5, "peaks": [0.5, [1, {"b": None, "a": True}]], "note": "é\n\t\x01"}}),
+        "no audio": Entry("g-\u2028\U0001f399"),
+        "declared, no audio": Entry("g-5", declared=True),
+        'quote"slug\\': Entry("g-6", facts(7, bitrate=0, sri="")),
+    }
+    for guid in ("urn:uuid:1", None):
+        for chosen in (entries, {}, {"plain": entries["plain"]}):
+            lock = Lock(tmp_path / "feedpub.lock", dict(chosen), podcast_guid=guid)
+            text = lock.to_json()
+            assert text == json.dumps(lock.json_form(), indent=2, ensure_ascii=False,
+                                      sort_keys=True) + "\n"
+            lock.path.write_text(text, encoding="utf-8")
+            again = load_lock(tmp_path)
+            assert again.to_json() == text
+            expected = dict(lock.entries)  # what the text does not keep: the falsy fields
+            if chosen:
+                expected |= {"declared, no audio": Entry("g-5"),
+                             'quote"slug\\': Entry("g-6", facts(7))} if len(chosen) > 1 else {}
+            assert again.entries == expected

@@ -14,6 +14,8 @@ type, SHA-256), so that
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,6 +44,22 @@ class Lock:
     podcast_guid: str | None = None  # the show's podcast:guid, once published
 
     def to_json(self) -> str:
+        """The lock's text: ``json.dumps(..., indent=2, sort_keys=True,
+        ensure_ascii=False)`` of its JSON form (:func:`json_form`), written field by field
+        (the same bytes, a tenth of the time for 10,000 episodes)."""
+        entries = sorted(self.entries.items())
+        parts = ['{\n  "episodes": {']
+        if entries:
+            parts += [",".join(entry_text(slug, e) for slug, e in entries), "\n  }"]
+        else:
+            parts.append("}")
+        if self.podcast_guid:
+            parts.append(',\n  "podcast_guid": ' + _str(self.podcast_guid))
+        parts.append(f',\n  "version": {VERSION}\n}}\n')
+        return "".join(parts)
+
+    def json_form(self) -> dict[str, object]:
+        """The lock as JSON values (what :meth:`to_json` writes)."""
         body: dict[str, object] = {
             "version": VERSION,
             "episodes": {
@@ -56,7 +74,7 @@ class Lock:
         }
         if self.podcast_guid:
             body["podcast_guid"] = self.podcast_guid
-        return json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        return body
 
     def by_guid(self, guid: str) -> Entry | None:
         return next((e for e in self.entries.values() if e.guid == guid), None)
@@ -71,6 +89,79 @@ def audio_json(a: AudioFacts) -> dict[str, object]:
         if not data[key]:
             del data[key]
     return data
+
+
+# -- the lock's text, field by field (json's indented encoder is pure Python) -------------
+
+_str = json.encoder.encode_basestring  # the C one, as dumps
+
+
+def _value(v: object) -> str:
+    """A JSON scalar exactly as ``json.dumps`` writes it."""
+    if isinstance(v, str):
+        return str(_str(v))
+    if v is True or v is False or v is None:
+        return "true" if v is True else "false" if v is False else "null"
+    if isinstance(v, int):
+        return int.__repr__(v)
+    if isinstance(v, float) and math.isfinite(v):
+        return float.__repr__(v)
+    return json.dumps(v)
+
+
+def _members(pairs: list[tuple[str, str]], indent: str) -> str:
+    """An object of already written values, keys in order, at ``indent``."""
+    if not pairs:
+        return "{}"
+    inner = "\n" + indent + "  "
+    return "{" + ",".join(inner + _str(k) + ": " + v for k, v in pairs) + "\n" + indent + "}"
+
+
+def _list(items: list[str], indent: str) -> str:
+    if not items:
+        return "[]"
+    inner = "\n" + indent + "  "
+    return "[" + ",".join(inner + v for v in items) + "\n" + indent + "]"
+
+
+_CHAPTER_KEYS = ("end", "img", "start", "title", "toc", "url")  # sorted, without "line"
+
+
+def audio_text(a: AudioFacts, indent: str) -> str:
+    """:func:`audio_json` as ``json.dumps(indent=2, sort_keys=True)`` writes it."""
+    inner = indent + "  "
+    pairs = []
+    if a.bitrate:
+        pairs.append(("bitrate", _value(a.bitrate)))
+    if a.chapters:
+        pairs.append(("chapters", _list(
+            [_members([(k, _value(getattr(c, k))) for k in _CHAPTER_KEYS
+                       if getattr(c, k) is not None], inner + "  ") for c in a.chapters],
+            inner)))
+    pairs += [("duration", _value(a.duration)), ("file", _value(a.file)),
+              ("kind", _value(a.kind)), ("mime", _value(a.mime)),
+              ("sha256", _value(a.sha256)), ("size", _value(a.size))]
+    if a.sri:
+        pairs.append(("sri", _value(a.sri)))
+    return _members(pairs, indent)
+
+
+def entry_text(slug: str, e: Entry) -> str:
+    """One episode of the lock's text, with the line break before it."""
+    indent = "      "
+    pairs = []
+    if e.alternates:
+        pairs.append(("alternates", _list([audio_text(a, indent + "  ")
+                                           for a in e.alternates], indent)))
+    if e.analysis:
+        text = json.dumps(e.analysis, indent=2, ensure_ascii=False, sort_keys=True)
+        pairs.append(("analysis", text.replace("\n", "\n" + indent)))
+    if e.audio:
+        pairs.append(("audio", audio_text(e.audio, indent)))
+        if e.declared:
+            pairs.append(("declared", "true"))
+    pairs.append(("guid", _value(e.guid)))
+    return "\n    " + _str(slug) + ": " + _members(pairs, "    ")
 
 
 AUDIO_FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -159,12 +250,13 @@ def implausible(entry: Entry) -> str | None:
             return f"type {facts.mime!r} is not an audio or video type"
         if entry.declared and facts is entry.audio and facts.sha256 == "":
             continue  # declared by an import: never hashed until the file is measured
-        if len(facts.sha256) != 64 or any(c not in "0123456789abcdef" for c in facts.sha256):
+        if not _SHA256(facts.sha256):
             return "sha256 is not a SHA-256 hex digest"
     return None
 
 
 RESTORE = "restore it from git; feedpub build writes it"
+_SHA256 = re.compile(r"[0-9a-f]{64}").fullmatch
 
 
 def typed(raw: object, fields: dict[str, type | tuple[type, ...]],
