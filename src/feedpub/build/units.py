@@ -228,7 +228,8 @@ def output_row(o: Output) -> list[Any]:
 
 def output_of(row: list[Any], source: Path | None = None) -> Output:
     values = dict(zip(("kind", "path", "url", "mime", "size", "sha256", "cache", "root"), row))
-    values.update(content=None, source=source or (Path(row[8]) if row[8] else None),
+    values.update(content=None, keep=None,
+                  source=source or (Path(row[8]) if row[8] else None),
                   language=row[9], rel=row[10])
     return _new(Output, values)
 
