@@ -211,3 +211,41 @@ def test_validator_warnings_reach_the_build_result(make_show) -> None:
     warnings = build(make_show.root).warnings
     assert warnings and all(w.severity == "warning" for w in warnings)
     assert any("flac" in w.message.lower() for w in warnings)
+
+
+# -- what a build imports --------------------------------------------------------------
+
+#: modules a feed-only build never needs: the site's rendering, publishing, the network
+NOT_FOR_A_FEED = ("jinja2", "babel", "requests", "urllib3", "ssl", "urllib.request",
+                  "http.client", "feedpub.site.render", "feedpub.site.search",
+                  "feedpub.publish.run", "feedpub.publish.notify", "feedpub.publish.targets",
+                  "feedpub.validate.network")
+
+
+def imported_by_build(root: Path, *args: str) -> set[str]:
+    """The modules a ``feedpub build`` run in a fresh process has loaded at its end."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json, sys\nfrom feedpub.cli import cli\n"
+            "cli.main(sys.argv[1:], standalone_mode=False)\n"
+            "print(json.dumps(sorted(sys.modules)))\n")
+    proc = subprocess.run([sys.executable, "-c", code, "-C", str(root), "build", "-q", *args],
+                          capture_output=True, text=True, check=True,
+                          env={**os.environ, "FEEDPUB_ALLOW_TEST_HOSTS": "1"})
+    return set(json.loads(proc.stdout.splitlines()[-1]))
+
+
+def test_a_feed_only_build_imports_no_site_publish_or_network_module(make_show) -> None:
+    make_show.episode("ep", seconds=1.0, description="Notes *en* Markdown.")
+    root = make_show.root
+    cold = imported_by_build(root, "--no-site")
+    assert "feedpub.build" in cold and not cold & set(NOT_FOR_A_FEED), cold & set(NOT_FOR_A_FEED)
+    toml = root / "podcast.toml"
+    toml.write_text(toml.read_text().replace("A show made by the test suite.", "Edited."))
+    rebuilt = imported_by_build(root, "--no-site")  # nothing reused is rendered again
+    assert "feedpub.feed" in rebuilt and not rebuilt & set(NOT_FOR_A_FEED)
+    with_site = imported_by_build(root)  # the same check sees the site when it is built
+    assert {"jinja2", "feedpub.site.render"} <= with_site

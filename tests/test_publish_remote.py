@@ -413,7 +413,9 @@ def test_large_file_goes_in_verified_parts(s3: S3Server, tmp_path: Path,
     out = Output("media", "long.mp3", "https://example.org/long.mp3", "audio/mpeg", len(data),
                  hashlib.sha256(data).hexdigest(), "media", root="media", source=source)
     s3.client().create_bucket(Bucket="large-files")
-    target = targets.S3Target("large-files", "media", targets.TargetOptions(
+    from feedpub.publish.config import TargetOptions
+
+    target = targets.S3Target("large-files", "media", TargetOptions(
         endpoint_url=s3.endpoint, region="us-east-1", path_style=True))
     with open(source, "rb") as fh:
         target.put("long.mp3", out, fh)
@@ -445,7 +447,8 @@ def test_unreachable_target_is_retried_then_named(sample_show: Path, tmp_path: P
 
 def test_websub_pings_only_the_hubs_the_feed_advertises(ca: tuple[Any, Path], trap: Trap,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from feedpub.publish.notify import NotifyOptions, notify
+    from feedpub.publish.config import NotifyOptions
+    from feedpub.publish.notify import notify
 
     authority, pem = ca
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(pem))

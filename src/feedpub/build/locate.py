@@ -13,7 +13,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
@@ -25,6 +24,7 @@ from ..model import BuiltEpisode
 from ..spec import NAMESPACES
 from ..tomlsrc import load
 from ..validate.findings import Finding, Report
+from ..validate.xmlsafe import quoteattr
 
 PREFIXES = {uri: prefix for prefix, uri in NAMESPACES.items()}
 PREFIXES["http://purl.org/rss/1.0/modules/content/"] = "content"

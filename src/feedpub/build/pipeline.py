@@ -27,7 +27,6 @@ from ..feed import assemble, validate_feed
 from ..model import BuiltEpisode, Episode, Output, Show
 from ..output import LocalDirectory, Plan, apply, check_output_folder, plan, remove_stale_temp_files
 from ..progress import BuildStats, Progress, as_progress
-from ..site import build_site
 from ..spec import FEED_MIME
 from .checks import check_enclosures, check_identities, check_show_guid
 from .locate import locate
@@ -114,6 +113,7 @@ def run_stages(root: Path, update_lock: bool, progress: Progress, now: datetime 
     feed, warnings = checked_feed(show, due, artwork_url, cache, check_all, progress)
     if site:
         progress.stage("building the site")
+        from ..site import build_site  # Jinja2 and Babel: only for a site
     outputs = [*(b.measured.media for b in due if b.measured.media),
                *(o for b in due for o in b.measured.alternate_media),
                *([artwork] if artwork else []),

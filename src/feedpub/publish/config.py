@@ -12,7 +12,9 @@ podcastindex = true                                     # pubnotify (default)
 ```
 
 Declared in the show's schema (:mod:`feedpub.source.schema`), so the loader
-checks it with the rest of podcast.toml and reports each problem at its line.
+checks it with the rest of podcast.toml and reports each problem at its line.  Every
+build loads this module for the table: it imports nothing of publishing itself
+(requests, the targets, the notifications), whose options are declared here.
 """
 
 from __future__ import annotations
@@ -22,8 +24,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..source.schema import PODCAST_TOML, Field, Table, rules
-from .notify import PODPING_URL, PUBNOTIFY_URL, NotifyOptions
-from .targets import TargetOptions
+
+PUBNOTIFY_URL = "https://api.podcastindex.org/api/1.0/hub/pubnotify"
+PODPING_URL = "https://podping.cloud/"
+
+
+@dataclass(frozen=True)
+class NotifyOptions:
+    podcastindex: bool = True
+    pubnotify_url: str = PUBNOTIFY_URL
+    websub_hubs: tuple[str, ...] | None = None  # configured: compared with the feed's
+    podping_url: str = PODPING_URL
+    attempts: int = 3
+    backoff: float = 1.0  # seconds, doubled after each failed attempt
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class TargetOptions:
+    """Settings that the URL alone cannot carry (S3 endpoint and addressing)."""
+
+    endpoint_url: str | None = None
+    region: str | None = None
+    path_style: bool = False
+    acl: str | None = None  # e.g. "public-read" where the provider serves by ACL
 
 PUBLISH_TABLE = PODCAST_TOML.add(Table("publish", "Where `feedpub publish` uploads.", (
     Field("site", "text", "the feed's folder: a folder, sftp://user@host/path or "

@@ -20,22 +20,10 @@ from .. import __version__
 from ..validate.findings import Collector
 from ..validate.view import Node
 from ..validate.xmlsafe import parse
+from .config import NotifyOptions
 
-PUBNOTIFY_URL = "https://api.podcastindex.org/api/1.0/hub/pubnotify"
-PODPING_URL = "https://podping.cloud/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 USER_AGENT = f"feedpub/{__version__}"
-
-
-@dataclass(frozen=True)
-class NotifyOptions:
-    podcastindex: bool = True
-    pubnotify_url: str = PUBNOTIFY_URL
-    websub_hubs: tuple[str, ...] | None = None  # configured: compared with the feed's
-    podping_url: str = PODPING_URL
-    attempts: int = 3
-    backoff: float = 1.0  # seconds, doubled after each failed attempt
-    timeout: float = 10.0
 
 
 @dataclass

@@ -35,10 +35,10 @@ from ..validate.netchecks import CHECKS, check_targets
 from ..validate.netchecks import Target as UrlTarget
 from ..validate.network import NetOptions, fetch
 from . import guard
-from .config import PublishConfig, TargetConfig, publish_config
-from .notify import NotifyOptions, notify
+from .config import NotifyOptions, PublishConfig, TargetConfig, TargetOptions, publish_config
+from .notify import notify
 from .plan import MANIFEST, Action, Manifest, Plan, TargetName, make_plan
-from .targets import Target, TargetOptions, cache_control, content_type, open_target
+from .targets import Target, cache_control, content_type, open_target
 
 T = TypeVar("T")
 

@@ -24,6 +24,7 @@ from ..errors import Problem, PublishError, UsageError
 from ..model import Output
 from ..spec import CACHE_CONTROL, mime_for
 from ..writefile import write_atomic, write_with
+from .config import TargetOptions
 
 CHUNK = 1 << 20
 #: S3 single PUT up to this size (ETag is then the MD5); multipart beyond
@@ -55,16 +56,6 @@ class Remote:
     size: int
     sha256: str | None = None
     md5: str | None = None  # an S3 ETag of a single PUT
-
-
-@dataclass(frozen=True)
-class TargetOptions:
-    """Settings that the URL alone cannot carry (S3 endpoint and addressing)."""
-
-    endpoint_url: str | None = None
-    region: str | None = None
-    path_style: bool = False
-    acl: str | None = None  # e.g. "public-read" where the provider serves by ACL
 
 
 class Target:

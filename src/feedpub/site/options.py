@@ -10,14 +10,36 @@ url = "https://podcasts.apple.com/…"
 ```
 
 The loader checks the values (types, unknown keys, each at its line); here they
-become :class:`~feedpub.site.render.SiteOptions`.
+become :class:`SiteOptions`.  Loading podcast.toml imports this module (for the
+table), so it imports nothing of the site's rendering (Jinja2, Babel): a ``--no-site``
+build never loads those.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from ..model import Show
 from ..source.schema import PODCAST_TOML, Field, Table, rules
-from .render import PER_PAGE, Link, SiteOptions
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What ``[site]`` in podcast.toml says (all optional)."""
+
+    subscribe: tuple[Link, ...] = ()  # Apple Podcasts, Spotify… pages of the show
+    per_page: int = PER_PAGE
+    search: bool = True
+    theme: Path | None = None  # the show's theme/ folder, when it has one
 
 
 def page_size(value: int) -> rules.Refusal | None:

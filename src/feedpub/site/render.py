@@ -29,26 +29,10 @@ from ..layout import Layout
 from ..model import BuiltEpisode, Output, Segment, Show, Transcript
 from ..timecode import clock
 from . import hostconfig, words
+from .options import SiteOptions
 from .reuse import Reuse, digest, episode_key, pagefind_version, site_key
 
-PER_PAGE = 20
 EMBED_SIZE = (480, 180)
-
-
-@dataclass(frozen=True)
-class Link:
-    name: str
-    url: str
-
-
-@dataclass(frozen=True)
-class SiteOptions:
-    """What ``[site]`` in podcast.toml says (all optional)."""
-
-    subscribe: tuple[Link, ...] = ()  # Apple Podcasts, Spotify… pages of the show
-    per_page: int = PER_PAGE
-    search: bool = True
-    theme: Path | None = None  # the show's theme/ folder, when it has one
 
 
 @dataclass

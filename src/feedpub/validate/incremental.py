@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
@@ -37,7 +36,7 @@ from .engine import CHANNEL_RULES, FINISH_RULES, ITEM_RULES, _namespaces, item_l
 from .findings import Collector, Finding
 from .hosts import examples_allowed
 from .view import FIRST, Context, Element, Node, SharedLines
-from .xmlsafe import DEFAULT_MAX_SIZE, make_parser, parse
+from .xmlsafe import DEFAULT_MAX_SIZE, make_parser, parse, quoteattr
 
 #: how the feed goes on after its last item (feedpub's own feeds)
 CLOSE = b"  </channel>\n</rss>\n"
