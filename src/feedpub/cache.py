@@ -83,13 +83,15 @@ def fingerprint(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def quick_write(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+def quick_write(path: Path, data: bytes | Callable[[BinaryIO], object],
+                made: bool = False) -> None:
     """Write a cache file (``data``, or what the callable writes to the open file) by
     rename, without fsync: a file lost in a crash is a miss, and a damaged one fails its
-    check."""
+    check (``made``: its folder exists)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not made:
+            path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
             if isinstance(data, bytes):
                 fh.write(data)
@@ -353,16 +355,18 @@ class Cache:
         self._write_blob(sha, data)
         return sha
 
-    def _write_blob(self, sha: str, data: bytes) -> None:
+    def _write_blob(self, sha: str, data: bytes, made: bool = False) -> None:
         """Write a blob unless its file is the one this cache wrote or checked (a damaged
-        file of the same size is replaced)."""
+        file of the same size is replaced); ``made``: its folder exists."""
         path, index = self._blob_file(sha), self._index()
-        try:
-            if stamp(os.stat(path)) == index.get(sha):
-                return
-        except OSError:
-            pass
-        quick_write(Path(path), data)
+        known = index.get(sha)
+        if known is not None:
+            try:
+                if stamp(os.stat(path)) == known:
+                    return
+            except OSError:
+                pass
+        quick_write(Path(path), data, made)
         try:
             index[sha] = stamp(os.stat(path))
             self._index_dirty = True
@@ -536,12 +540,26 @@ class Cache:
             except OSError:
                 pass
 
+    def _write_pending(self) -> None:
+        """The blobs held for :meth:`save`, written before the records that name them, each
+        folder made once (a fresh checkout writes thousands: a ``mkdir`` and a ``stat``
+        less for each)."""
+        pending = list(self._pending.items())
+        self._pending.clear()
+        folders = set()
+        for sha, data in pending:
+            if sha[:2] not in folders:
+                folders.add(sha[:2])
+                try:
+                    os.makedirs(f"{self._blob_root}/{sha[:2]}", exist_ok=True)
+                except OSError:
+                    pass  # its blobs are not written: misses next time
+            self._write_blob(sha, data, made=True)
+
     def save(self) -> None:
         """Write what this build used (entries of removed episodes are dropped)."""
         self._saved[0] = True  # streamed blobs stay
-        for sha, data in self._pending.items():  # before the records that name them
-            self._write_blob(sha, data)
-        self._pending.clear()
+        self._write_pending()  # before the records that name them
         self._sweep_streams()
         collected = self._save_records() and self._collect_blobs()
         for sha in self._released - self._used_blobs:

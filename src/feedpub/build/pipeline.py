@@ -24,10 +24,11 @@ from ..dates import zone
 from ..episodes import episode_folders, load_episode
 from ..errors import Diagnostic, EpisodeError, FeedpubError, Problem
 from ..feed import assemble, validate_feed
-from ..model import BuiltEpisode, Episode, Output, Show
+from ..model import BuiltEpisode, Episode, MeasuredEpisode, Output, Show
 from ..output import LocalDirectory, Plan, apply, check_output_folder, plan, remove_stale_temp_files
 from ..progress import BuildStats, Progress, as_progress
 from ..spec import FEED_MIME
+from . import parallel
 from .checks import check_enclosures, check_identities, check_show_guid
 from .locate import locate
 from .lock import Entry, Lock, load_lock
@@ -156,10 +157,7 @@ def build_episodes(show: Show, lock: Lock, units: Units, update_lock: bool, meas
                                          stats=stats)
     problems += audio_problems
     progress.stage("rendering episodes", len(measured))
-    fresh = {}
-    for m in measured:
-        fresh[m.slug] = build_companions(show, m, problems)
-        progress.advance()
+    fresh = make_companions(show, measured, problems, progress)
     built = [u.built or units.keyed(u, fresh[u.slug]) for u in looked
              if u.built or u.slug in fresh]
     stats.episodes, stats.reused = len(built), units.reused
@@ -173,13 +171,41 @@ def load_changed(show: Show, todo: list[Unit], units: Units
                  ) -> tuple[dict[str, Episode], list[Problem]]:
     """The episodes the cache did not have, loaded from their folders (Markdown rendered
     through the cache), and the problems of those that did not load."""
-    loaded, problems = {}, []
+    loaded: dict[str, Episode] = {}
+    problems: list[Problem] = []
+    if parallel.in_processes(len(todo)):
+        results = parallel.run(show, parallel.load_one, [u.folder for u in todo])
+        for unit, (got, renderings) in zip(todo, results):
+            for text, html in renderings:
+                units.rendered_elsewhere(unit, text, html)
+            if isinstance(got, list):
+                problems.extend(got)
+            else:
+                loaded[unit.slug] = got
+        return loaded, problems
     for unit in todo:
         try:
             loaded[unit.slug] = load_episode(show, unit.folder, units.render_for(unit))
         except EpisodeError as err:
             problems.extend(err.problems)
     return loaded, problems
+
+
+def make_companions(show: Show, measured: list[MeasuredEpisode], problems: list[Problem],
+                    progress: Progress) -> dict[str, BuiltEpisode]:
+    """Each measured episode with its companions (in worker processes when there are
+    many); their problems appended in episode order."""
+    fresh = {}
+    if parallel.in_processes(len(measured)):
+        for m, (parts, found) in zip(measured, parallel.run(show, parallel.make_one, measured)):
+            fresh[m.slug] = parallel.made(m, parts)
+            problems.extend(found)
+            progress.advance()
+        return fresh
+    for m in measured:
+        fresh[m.slug] = build_companions(show, m, problems)
+        progress.advance()
+    return fresh
 
 
 def due_episodes(show: Show, built: list[BuiltEpisode], moment: datetime, progress: Progress

@@ -482,6 +482,12 @@ class Units:
             return self.cache.render("markdown", text, markdown_to_html)
         return render
 
+    def rendered_elsewhere(self, unit: Unit, text: str, html: str) -> None:
+        """A rendering a worker process made for loading ``unit``, kept as
+        :meth:`render_for` keeps its own."""
+        unit.rendered.append(self.cache.render_key("markdown", text))
+        self.cache.render("markdown", text, lambda _: html)
+
     def remember_audio_hashes(self, unit: Unit) -> None:
         """Hand the audio hashes to the probe, which would otherwise read the files again."""
         assert unit.rows is not None
