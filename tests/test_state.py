@@ -617,3 +617,31 @@ def test_the_console_script_in_process(show: Path, monkeypatch, capsys) -> None:
     with pytest.raises(SystemExit) as done:  # not a plain build: the commands run it
         entry.main()
     assert done.value.code == 0 and "feedpub.lock is up to date" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot"])
+def test_audio_named_by_a_path_out_of_the_episodes_folder_is_watched(make_show, tmp_path: Path,
+                                                                     how: str) -> None:
+    root = make_show.root
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    make_audio(elsewhere / "ep.mp3", 1.0)
+    name = str(elsewhere / "ep.mp3") if how == "absolute" else "../../../elsewhere/ep.mp3"
+    make_show.episode("ep", seconds=None, audio=name)
+    assert (root / "episodes" / "ep" / name).resolve() == (elsewhere / "ep.mp3").resolve()
+    feedpub(root, "-q", "--no-site")
+    assert fast(root)
+    make_audio(elsewhere / "ep.mp3", 2.0)
+    assert not fast(root)
+    feedpub(root, "-q", "--no-site", "--update-lock")
+    assert fast(root)
+    make_audio(elsewhere / "ep.opus", 1.0)  # an alternate beside it: its folder's names
+    assert not fast(root)
+
+
+@pytest.mark.parametrize(("audio", "inside"), [
+    ("ep.mp3", True), ("sub/ep.mp3", True), ("ep..mp3", True), ("../ep.mp3", False),
+    ("a/../../ep.mp3", False), ("/srv/ep.mp3", False), ("~/ep.mp3", False),
+    ("https://example.org/ep.mp3", False), ("", False)])
+def test_which_audio_names_stay_inside_the_walked_folders(audio: str, inside: bool) -> None:
+    assert state.in_a_tree(audio) is inside

@@ -497,11 +497,12 @@ def items_of(result: BuildResult, output: Path, done: Plan) -> list[list[str]]:
     # (not the cache's blobs: made by feedpub, checked against their hash when read)
     within = tuple(t + os.sep for t in [*trees, str(root / ".feedpub")])
     named = [*([root / show.artwork] if not show.artwork_is_url else []),
-             *(local_audio_path(show, b.episode) for b in [*result.episodes, *result.scheduled]),
+             *(local_audio_path(show, b.episode) for b in [*result.episodes, *result.scheduled]
+               if not in_a_tree(b.episode.audio_file)),
              *(out.source for out in result.outputs)]
     extra: set[str] = set()
     for path in named:
-        if path is not None and not str(path).startswith(within):
+        if path is not None and (not str(path).startswith(within) or ".." in path.parts):
             real = str(path.resolve())
             if not real.startswith(within):
                 extra.add(real)
@@ -510,6 +511,14 @@ def items_of(result: BuildResult, output: Path, done: Plan) -> list[list[str]]:
         items += [["file", file], ["names", os.path.dirname(file)]]
     items += [["tree", t] for t in trees]
     return items
+
+
+def in_a_tree(audio: str) -> bool:
+    """An episode's audio named by a plain relative path (no ``..``, not absolute, no
+    ``~``) is beside its episode.toml or in the media folder: inside a tree the walk
+    covers already (no ``stat`` or ``resolve`` to place it)."""
+    return bool(audio) and not audio.startswith(("/", "~")) and "://" not in audio \
+        and ".." not in audio.replace("\\", "/").split("/")
 
 
 def output_item(output: Path, done: Plan, walk: Walk) -> list[str]:
