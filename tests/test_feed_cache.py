@@ -383,3 +383,38 @@ def test_a_show_without_a_cache_folder_assembles_the_feed_in_memory(make_show) -
     write_outputs(result, make_show.root / "public")
     sha = Cache(make_show.root, result.show.podcast_guid).lookup(KIND, FEED_RECORD)["blob"]
     assert (make_show.root / CACHE_DIR / "blobs" / sha[:2] / sha).read_bytes() == out.content
+
+
+def test_items_checked_half_in_a_forked_process_give_the_same_findings(
+        varied: Path, tmp_path: Path, monkeypatch) -> None:
+    """From ``fork_items`` items to check, a forked copy of the build checks half of them:
+    the findings (a repeated title among them, found across the two halves) are those of
+    the whole document, and kept for the next build as when checked in one process."""
+    import os
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1 or \
+            len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("no fork here, or no core to spare")
+    seen = tmp_path / "pids"
+    real = incremental_module.Parts.check_items
+
+    def spy(self, chunks, lines):  # type: ignore[no-untyped-def]
+        with open(seen, "a", encoding="ascii") as fh:  # the child's calls too
+            fh.write(f"{os.getpid()} {len(chunks)}\n")
+        return real(self, chunks, lines)
+
+    result = build(varied, site=False)
+    feed = assemble(result.show, result.episodes, result.show.artwork)  # nothing kept
+    whole = facts(validate_bytes(result.feed))
+    assert "duplicate-title" in {f[1] for f in whole}
+    monkeypatch.setattr(incremental_module.Parts, "check_items", spy)
+    forked = facts(validate_feed(feed, fork_items=2))
+    calls = [line.split() for line in seen.read_text(encoding="ascii").splitlines()]
+    assert sorted(int(n) for _, n in calls) == [4, 4]
+    assert len({pid for pid, _ in calls}) == 2 and str(os.getpid()) in {p for p, _ in calls}
+    again = assemble(result.show, result.episodes, result.show.artwork)
+    assert forked == facts(validate_feed(again, fork_items=10**9)) == whole
+    # the same results kept (but for the moment each was checked at)
+    assert [c[:-1] for c in feed.checks] == [c[:-1] for c in again.checks]
+    assert all(c is not None for c in feed.checks)

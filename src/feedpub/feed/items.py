@@ -25,7 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
+import signal
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -290,6 +294,110 @@ def _assemble(show: Show, items: list[BuiltEpisode], artwork_url: str, cache: Ca
     return feed
 
 
+def _check_all(parts: Parts, feed: Feed, todo: list[int], fork_items: int | None = None
+               ) -> list[ItemResult] | None:
+    """The item results of the items ``todo`` (in order), a batch at a time; None when a
+    batch does not parse as those items.  With :data:`FORK_ITEMS` or more (``fork_items``)
+    and a core to spare, a forked copy of this process checks the second half meanwhile
+    (the rules are Python, bound to one core; each result is a function of the item's
+    bytes and the context alone, so it is the same wherever it is found)."""
+    limit = FORK_ITEMS if fork_items is None else fork_items
+    if len(todo) < max(limit, 2) or not _may_fork():
+        return _check_here(parts, feed, todo)
+    half = len(todo) // 2
+    if half >= BATCH:
+        half -= half % BATCH  # whole batches on this side
+    child = _Forked(lambda: _check_here(parts, feed, todo[half:]))
+    try:
+        mine = _check_here(parts, feed, todo[:half])
+    except BaseException:
+        child.stop()
+        raise
+    theirs = child.result()
+    if mine is None:
+        return None
+    if not isinstance(theirs, list):  # the child failed: check its half here
+        theirs = _check_here(parts, feed, todo[half:])
+        if theirs is None:
+            return None
+    return mine + theirs
+
+
+def _check_here(parts: Parts, feed: Feed, todo: list[int]) -> list[ItemResult] | None:
+    results: list[ItemResult] = []
+    for i in range(0, len(todo), BATCH):
+        group = todo[i:i + BATCH]
+        found = parts.check_items(feed.chunks(group), [feed.newlines(n) for n in group])
+        if found is None:
+            return None
+        results.extend(found)
+    return results
+
+
+#: items to check from which a forked process checks half of them
+FORK_ITEMS = 1000
+
+
+def _may_fork() -> bool:
+    """A core to spare, and a process that may fork: no other thread (a fork copies only
+    the calling thread, so a lock another one holds would stay taken in the child)."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:  # not on Linux
+        return (os.cpu_count() or 1) > 1
+
+
+class _Forked:
+    """``work()`` run in a forked copy of this process; :meth:`result` is what it returned
+    (pickled through a pipe) or None if the child failed.  The child leaves Ctrl-C to this
+    process and ends with ``os._exit``: no clean-up of this process's runs twice (no
+    finaliser deletes a file this process still uses)."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child (its result is what tests check)
+            code = 1
+            try:
+                os.close(read)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.read = pid, read
+
+    def result(self) -> object | None:
+        try:
+            with os.fdopen(self.read, "rb") as fh:
+                data = fh.read()
+        except BaseException:  # interrupted: the child's work is not needed
+            self._end()
+            raise
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0 or not data:
+            return None
+        found: object = pickle.loads(data)  # from our own child
+        return found
+
+    def stop(self) -> None:
+        self._end()
+        os.close(self.read)
+
+    def _end(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
 def _store_all(cache: Cache, feed: Feed) -> None:
     cache.store(KIND, FEED_RECORD, {"blob": feed.sha256, "context": feed.context})
     starts = feed.starts
@@ -299,11 +407,13 @@ def _store_all(cache: Cache, feed: Feed) -> None:
 
 
 def validate_feed(feed: Feed, cache: Cache | None = None, *, source: str = "feed.xml",
-                  now: datetime | None = None, full: bool = False) -> list[Finding]:
+                  now: datetime | None = None, full: bool = False,
+                  fork_items: int | None = None) -> list[Finding]:
     """The offline rules' findings on ``feed``: in parts, reusing the kept results of
     items whose bytes and context did not change, unless ``full`` (or the feed cannot be
     checked in parts: then the whole document, which gives the same findings).  The items
-    to check are read a batch at a time."""
+    to check are read a batch at a time; from ``fork_items`` of them (default
+    :data:`FORK_ITEMS`) a forked process checks half."""
     if full or not feed.keys or feed.size > DEFAULT_MAX_SIZE:
         return validate_bytes(feed.data, source=source, now=now)
     parts = Parts(bytes(feed.read(0, feed.head)), source=source, now=now)
@@ -319,13 +429,11 @@ def validate_feed(feed: Feed, cache: Cache | None = None, *, source: str = "feed
         if result is None:
             todo.append(n)
         results.append(result)
-    for i in range(0, len(todo), BATCH):
-        group = todo[i:i + BATCH]
-        found = parts.check_items(feed.chunks(group), [feed.newlines(n) for n in group])
-        if found is None:
-            return validate_bytes(feed.data, source=source, now=now)
-        for n, result in zip(group, found, strict=True):
-            results[n] = result
+    found = _check_all(parts, feed, todo, fork_items)
+    if found is None:
+        return validate_bytes(feed.data, source=source, now=now)
+    for n, result in zip(todo, found, strict=True):
+        results[n] = result
     complete: dict[int, ItemResult] = {n: r for n, r in enumerate(results)
                                        if r is not None and r.complete}
 
