@@ -217,6 +217,7 @@ def test_validator_warnings_reach_the_build_result(make_show) -> None:
 
 #: modules a feed-only build never needs: the site's rendering, publishing, the network
 NOT_FOR_A_FEED = ("jinja2", "babel", "requests", "urllib3", "ssl", "urllib.request",
+                  "feedpub.audiocheck", "statistics",
                   "http.client", "feedpub.site.render", "feedpub.site.search",
                   "feedpub.publish.run", "feedpub.publish.notify", "feedpub.publish.targets",
                   "feedpub.validate.network")

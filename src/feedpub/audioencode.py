@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .audiocheck import Analysis, Targets, _ffmpeg, analyse
+from .audiocheck import Analysis, _ffmpeg, analyse
+from .audiotargets import Targets
 from .errors import AudioError, Problem, UsageError
 
 #: container, encoder, sample rate, sample format for each output format

@@ -128,7 +128,7 @@ class FileSchema:
 #: modules that add tables to the schemas (see the module docstring); imported once,
 #: before the first file is checked
 EXTENSION_MODULES: tuple[str, ...] = (
-    "feedpub.audiocheck",  # [audio]
+    "feedpub.audiotargets",  # [audio]
     "feedpub.site.options",  # [site]
     "feedpub.publish.config",  # [publish]
 )
