@@ -15,7 +15,7 @@ from conftest import ShowMaker
 from feedpub.build import build, parallel, write_outputs
 from feedpub.build.pipeline import BuildError
 from feedpub.build.probe import start_method, workers
-from feedpub.cache import RENDERED, Cache
+from feedpub.cache import CACHE_DIR, PACKS, RENDERED, Cache
 
 MANY = parallel.THRESHOLD + 4  # enough episodes to load (and, 2 broken, to finish) in processes
 
@@ -110,11 +110,14 @@ def test_a_clean_build_in_workers_gives_the_bytes_of_one_in_process(
     assert all(b.transcripts and b.episode.description_text for b in here.episodes)
     assert '<a href="http://ausha.co/p">' in forked.episodes[0].episode.description_html
 
-    # the cache's blobs, written with their folders made once, land intact
+    # the cache's blobs land intact: the companions one file each, notes and segments
+    # in one pack
     write_outputs(forked, root / "public")
-    blobs = [p for p in (root / ".feedpub" / "cache" / "blobs").rglob("*") if p.is_file()]
-    assert len(blobs) >= 4 * MANY
-    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == p.name for p in blobs)
+    cache = root / CACHE_DIR
+    blobs = [p for p in (cache / "blobs").rglob("*") if p.is_file()]
+    assert len(blobs) >= 2 * MANY and len(list((cache / PACKS).iterdir())) == 1
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == p.name
+               for p in [*blobs, *(cache / PACKS).iterdir()])
     again = build(root, site=False)
     assert again.stats.reused == MANY
     assert [(o.path, o.read()) for o in again.outputs] == \

@@ -20,7 +20,7 @@ from cleancopy import built_clean
 from feedpub.build import build, units, write_outputs
 from feedpub.build import probe as probe_module
 from feedpub.build.units import KIND, StoredEpisode, StoredTranscript
-from feedpub.cache import CACHE_DIR, Cache
+from feedpub.cache import BLOB_INDEX, CACHE_DIR, PACKED, PACKS, Cache
 
 SRT = """1
 00:00:00,000 --> 00:00:01,500
@@ -290,13 +290,15 @@ def test_a_damaged_or_stale_cache_gives_the_clean_bytes(show: Path, tmp_path: Pa
     elif damage == "blob damaged":
         blob = cache.blob_path(companion)
         blob.write_bytes(blob.read_bytes().replace(b"Bonjour", b"Bonsoir"))
-    elif damage == "segments gone":  # read back only when a page needs them
-        cache.blob_path(segments).unlink()
-    elif damage == "notes gone":
-        cache.blob_path(record[4][0][9]).unlink()
+    elif damage in ("segments gone", "notes gone"):  # segments: read only for a page
+        # packed blobs (packs/): gone from the index that places them
+        index_file = show / CACHE_DIR / BLOB_INDEX
+        index = json.loads(index_file.read_text())
+        del index["blobs"][segments if damage == "segments gone" else record[4][0][9]]
+        index_file.write_text(json.dumps(index))
     elif damage == "notes damaged":
-        blob = cache.blob_path(record[4][0][9])
-        blob.write_bytes(blob.read_bytes().replace(b"Notes", b"Notez"))
+        [pack] = (show / CACHE_DIR / PACKS).iterdir()
+        pack.write_bytes(pack.read_bytes().replace(b"Notes", b"Notez"))
     else:  # written by another feedpub
         data["identity"]["code"] = "an older feedpub"
         path.write_text(json.dumps(data))
@@ -333,6 +335,10 @@ def test_unused_records_and_blobs_go_with_their_episode(show: Path) -> None:
     after = json.loads(records(show).read_text())["records"]
     assert before - set(after) == {"ep-2"}
     used = {p.name for p in (show / CACHE_DIR / "blobs").rglob("*") if p.is_file()}
+    packs = {p.name for p in (show / CACHE_DIR / PACKS).iterdir()}
+    index = json.loads((show / CACHE_DIR / BLOB_INDEX).read_text())["blobs"]
+    used |= {sha for sha, entry in index.items()  # the segments: packed
+             if entry.startswith(PACKED) and entry[len(PACKED):].split(":")[0] in packs}
     named = {row[5] for r in after.values() for row in r[4][2][3]} | \
             {t[2] for r in after.values() for t in r[4][2][1]}
     assert named <= used

@@ -23,6 +23,10 @@ Kinds of entries:
   SHA-256 in ``blobs/``, checked against it when read, so a damaged blob is a miss.
   A large blob can be written as it is made (:meth:`Cache.stream_blob`: the feed), never
   held in memory whole.
+  Small blobs read only through :meth:`Cache.get_blob` (an episode's notes and transcript
+  segments) are packed: one file in ``packs/`` per build, named by its hash, each blob's
+  place in it in ``blobs.json``; a pack none of whose blobs is used any more is removed,
+  one less than half used is written again with what is;
   :meth:`Cache.intact_blob` checks one without reading it when its file is as this cache
   wrote or last checked it (size, mtime, ctime, inode in ``blobs.json``; any rewrite
   changes ctime), and reads it back against its hash otherwise.
@@ -54,6 +58,8 @@ BLOBS = "blobs"
 BLOB_INDEX = "blobs.json"
 #: where blobs being streamed are written until complete (in ``blobs/``)
 STREAMING = "tmp"
+PACKS = "packs"  # small blobs of one build, packed into one file (Cache.put_blob(packed=True))
+PACKED = "p:"  # a packed blob's entry in the index: p:<pack>:<offset>:<length>
 #: a streaming file older than this was left by a build that was killed: removed at save
 STALE_STREAM_SECONDS = 3600
 _KIND = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
@@ -225,6 +231,8 @@ class Cache:
         self._records: dict[str, Records] = {}
         self._used_blobs: set[str] = set()
         self._pending: dict[str, bytes] = {}  # put_blob(defer=True): written by save()
+        self._packing: dict[str, bytes] = {}  # put_blob(packed=True): one pack at save()
+        self._pack_root = os.fspath(self.path.parent / PACKS)
         self._released: set[str] = set()  # release_blob(): deleted by save() if unused
         self._blob_index: dict[str, Any] | None = None  # sha -> fingerprint of its file
         self._index_dirty = False
@@ -341,14 +349,20 @@ class Cache:
     def _blob_file(self, sha256: str) -> str:
         return f"{self._blob_root}/{sha256[:2]}/{sha256}"  # no Path churn: a site has many
 
-    def put_blob(self, data: bytes, *, defer: bool = False) -> str:
+    def put_blob(self, data: bytes, *, defer: bool = False, packed: bool = False) -> str:
         """Keep ``data``; return its SHA-256, the name to get it back with.
 
         ``defer``: hold the bytes until :meth:`save` writes them, so a build that is not
         written (``--check``, validate's build) leaves no file behind; until then only
-        :meth:`get_blob` has them (``blob_path`` is not there yet)."""
+        :meth:`get_blob` has them (``blob_path`` is not there yet).  ``packed`` (implies
+        ``defer``): a blob only ever read through :meth:`get_blob`, which :meth:`save`
+        writes with the build's other packed blobs into one file (``packs/``) instead of
+        a file of its own -- a fresh checkout makes thousands; it has no ``blob_path``."""
         sha = hashlib.sha256(data).hexdigest()
         self._used_blobs.add(sha)
+        if packed:
+            self._packing[sha] = data
+            return sha
         if defer:
             self._pending[sha] = data
             return sha
@@ -404,14 +418,30 @@ class Cache:
             return None
         if sha256 in self._pending:
             return self._pending[sha256]
+        if sha256 in self._packing:
+            return self._packing[sha256]
+        entry = self._index().get(sha256)
         try:
-            data = self.blob_path(sha256).read_bytes()
-        except OSError:
+            if isinstance(entry, str) and entry.startswith(PACKED):
+                data = self._read_packed(entry)
+            else:
+                data = self.blob_path(sha256).read_bytes()
+        except (OSError, ValueError):
             return None
         if hashlib.sha256(data).hexdigest() != sha256:
             return None
         self._used_blobs.add(sha256)
         return data
+
+    def _read_packed(self, entry: str) -> bytes:
+        """A packed blob's bytes (unchecked) from its index entry; ValueError if the entry
+        is not one."""
+        pack, offset, length = entry[len(PACKED):].split(":")
+        if not _SHA(pack):
+            raise ValueError(entry)
+        with open(f"{self._pack_root}/{pack}", "rb") as fh:
+            fh.seek(int(offset))
+            return fh.read(int(length))
 
     def release_blob(self, sha256: str) -> None:
         """Delete a blob at :meth:`save` unless this build used it: for a blob the caller
@@ -431,7 +461,13 @@ class Cache:
 
     def keep_blob(self, sha256: str) -> bool:
         """Mark a blob as still used without reading it; False if it is not there."""
-        if not _SHA(sha256) or not self.blob_path(sha256).is_file():
+        if not _SHA(sha256):
+            return False
+        entry = self._index().get(sha256)
+        if isinstance(entry, str) and entry.startswith(PACKED):
+            if not os.path.isfile(f"{self._pack_root}/{entry[len(PACKED):len(PACKED) + 64]}"):
+                return False
+        elif not self.blob_path(sha256).is_file():
             return False
         self._used_blobs.add(sha256)
         return True
@@ -455,6 +491,10 @@ class Cache:
         hash.  A blob only held for :meth:`save` is not there yet."""
         if not _SHA(sha256):
             return None
+        entry = self._index().get(sha256)
+        if isinstance(entry, str) and entry.startswith(PACKED):
+            data = self.get_blob(sha256)  # read back and checked: packed blobs are small
+            return None if data is None else len(data)
         path = self._blob_file(sha256)
         try:
             st = os.stat(path)
@@ -540,6 +580,55 @@ class Cache:
             except OSError:
                 pass
 
+    def _write_pack(self) -> None:
+        """The build's packed blobs in one file named by its hash, each indexed at its
+        place (blobs a kept pack already holds are not written again)."""
+        index = self._index()
+        todo = [(sha, data) for sha, data in self._packing.items()
+                if not (isinstance(index.get(sha), str) and index[sha].startswith(PACKED))]
+        self._packing.clear()
+        if not todo:
+            return
+        body = b"".join(data for _, data in todo)
+        pack = hashlib.sha256(body).hexdigest()
+        quick_write(Path(self._pack_root, pack), body)
+        if not os.path.isfile(f"{self._pack_root}/{pack}"):
+            return  # not written (read-only): those blobs are misses next time
+        offset = 0
+        for sha, data in todo:
+            index[sha] = f"{PACKED}{pack}:{offset}:{len(data)}"
+            offset += len(data)
+        self._index_dirty = True
+
+    def _collect_packs(self) -> None:
+        """Remove the packs none of whose blobs this build used; a pack of which less than
+        half is still used is written again, smaller (its used blobs read and checked)."""
+        index = self._index()
+        live: dict[str, list[tuple[str, int]]] = {}
+        for sha, entry in index.items():
+            if isinstance(entry, str) and entry.startswith(PACKED) and sha in self._used_blobs:
+                pack, _, length = (entry[len(PACKED):].split(":") + ["", "", ""])[:3]
+                if length.isdigit():  # else a damaged entry: its blob is a miss
+                    live.setdefault(pack, []).append((sha, int(length)))
+        try:
+            packs = list(os.scandir(self._pack_root))
+        except OSError:
+            return
+        for entry in packs:
+            try:
+                size = entry.stat(follow_symlinks=False).st_size
+                if entry.name in live and sum(n for _, n in live[entry.name]) * 2 >= size:
+                    continue
+                for sha, _ in live.get(entry.name, []):
+                    data = self.get_blob(sha)
+                    if data is not None:
+                        self._packing[sha] = data
+                    index.pop(sha, None)
+                os.unlink(entry.path)
+            except OSError:
+                pass
+        self._write_pack()
+
     def _write_pending(self) -> None:
         """The blobs held for :meth:`save`, written before the records that name them, each
         folder made once (a fresh checkout writes thousands: a ``mkdir`` and a ``stat``
@@ -560,8 +649,11 @@ class Cache:
         """Write what this build used (entries of removed episodes are dropped)."""
         self._saved[0] = True  # streamed blobs stay
         self._write_pending()  # before the records that name them
+        self._write_pack()
         self._sweep_streams()
         collected = self._save_records() and self._collect_blobs()
+        if collected:
+            self._collect_packs()
         for sha in self._released - self._used_blobs:
             try:
                 os.unlink(self._blob_file(sha))

@@ -612,11 +612,11 @@ class Units:
                 companions.append(output_row(o))
             for tr in built.transcripts:
                 assert tr.source is not None
-                sha = cache.put_blob(segments_json(tr), defer=True)
+                sha = cache.put_blob(segments_json(tr), packed=True)
                 stored.append([tr.language, tr.source.relative_to(unit.folder).as_posix(), sha])
             facts = [m.audio, *m.alternates]
             ep_row = episode_row(built.episode)
-            ep_row[9] = cache.put_blob(notes_json(built.episode), defer=True)
+            ep_row[9] = cache.put_blob(notes_json(built.episode), packed=True)
             payload = [
                 ep_row,
                 [facts_row(m.audio), m.provenance, output_row(m.media) if m.media else None,
