@@ -277,3 +277,19 @@ def test_a_transcript_named_with_no_language_is_an_error(show: Path, language: s
     (folder / f"transcript.{language}.txt").write_text("Speaker #0\nHi.\n", encoding="utf-8")
     found = errors(show)
     assert f"episodes/ep/transcript.{language}.txt: the file name's language: {why}" in found
+
+
+def test_the_quick_json_depth_checks_agree_with_the_scan() -> None:
+    """Random text of brackets, quotes, escapes, line breaks and other characters: the
+    quick checks (with and without escapes in the text) answer as the character walk."""
+    import random
+
+    from feedpub.safeio import deepest_line, json_depth_ok
+
+    rng = random.Random(14)
+    pieces = ["[", "]", "{", "}", '"', "\\", "\n", "a", "é", '\\"', ":", ","]
+    for n in range(6000):
+        chosen = pieces if n % 2 else [p for p in pieces if "\\" not in p]
+        text = "".join(rng.choice(chosen) for _ in range(rng.randrange(0, 40)))
+        limit = rng.randrange(0, 4)
+        assert json_depth_ok(text, limit) == deepest_line(text, limit), text

@@ -165,10 +165,35 @@ def json_depth_ok(text: str, limit: int = MAX_DEPTH) -> int | None:
     The brackets outside strings are counted at the regex engine's speed (a lock of
     10,000 episodes holds millions of characters); only text that may nest too deep is
     walked character by character, to find the line."""
+    if "\\" not in text:  # no escapes: every quote opens or closes a string
+        return deepest_line(text, limit) if _deeper(text.translate(_SYNTAX), limit) else None
     brackets = NOT_BRACKET.sub("", JSON_STRING.sub("", text))
     if len(brackets) <= limit or max(accumulate(map(STEP.__getitem__, brackets))) <= limit:
         return None
     return deepest_line(text, limit)
+
+
+#: what is left of JSON text without escapes for :func:`_deeper`: quotes and brackets
+_SYNTAX = {c: None for c in range(128) if chr(c) not in '[]{}"'}
+
+
+def _deeper(syntax: str, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit`` in text of quotes and
+    brackets (and the non-ASCII characters the table keeps, which count for nothing)."""
+    depth = 0
+    in_string = False
+    for ch in syntax:
+        if ch == '"':
+            in_string = not in_string
+        elif in_string:
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
 
 
 def deepest_line(text: str, limit: int) -> int | None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar
 
 from .. import safeio
 from ..errors import ConfigError, Problem
@@ -261,15 +262,34 @@ _SHA256 = re.compile(r"[0-9a-f]{64}").fullmatch
 
 def typed(raw: object, fields: dict[str, type | tuple[type, ...]],
           required: tuple[str, ...]) -> dict[str, object] | None:
-    """``raw`` if it is a dict whose known keys have the right types, else None."""
-    if not isinstance(raw, dict) or not all(k in raw for k in required):
+    """``raw`` if it is a dict whose known keys have the right types, else None (a bool is
+    not a number; the values come from JSON, so their types are exact)."""
+    if not isinstance(raw, dict):
         return None
-    for key, kind in fields.items():
-        value = raw.get(key)
-        if value is not None and (not isinstance(value, kind) or
-                                  (isinstance(value, bool) and kind is not bool)):
+    for key in required:
+        if key not in raw:
             return None
-    return {k: raw[k] for k in fields if k in raw}
+    allowed = _exact(fields)
+    found = {}
+    for key, kinds in allowed.items():
+        if key in raw:
+            value = found[key] = raw[key]
+            if value is not None and value.__class__ not in kinds:
+                return None
+    return found
+
+
+_EXACT: dict[int, dict[str, frozenset[type]]] = {}
+
+
+def _exact(fields: dict[str, type | tuple[type, ...]]) -> dict[str, frozenset[type]]:
+    """The types JSON gives that each field accepts (bool only where it is asked for)."""
+    found = _EXACT.get(id(fields))
+    if found is None:
+        found = _EXACT[id(fields)] = {
+            key: frozenset(kind if isinstance(kind, tuple) else (kind,))
+            for key, kind in fields.items()}
+    return found
 
 
 def parse_entry(raw: object) -> Entry | None:
@@ -303,5 +323,20 @@ def parse_audio(audio_raw: object) -> AudioFacts | None:
     chapter_list = [typed(ch, CHAPTER_FIELDS, ("start",)) for ch in chapters_raw]
     if any(ch is None for ch in chapter_list):
         return None
-    return AudioFacts(
-        **audio, chapters=tuple(Chapter(**ch) for ch in chapter_list if ch))  # type: ignore[arg-type]
+    values = {**_AUDIO_DEFAULTS, **audio, "chapters": tuple(
+        _new(Chapter, {**_CHAPTER_DEFAULTS, **ch}) for ch in chapter_list if ch)}
+    return _new(AudioFacts, values)
+
+
+_AUDIO_DEFAULTS = {f.name: f.default for f in fields(AudioFacts)
+                   if f.default is not MISSING}
+_CHAPTER_DEFAULTS = {f.name: f.default for f in fields(Chapter) if f.default is not MISSING}
+T = TypeVar("T")
+
+
+def _new(cls: type[T], values: dict[str, object]) -> T:
+    """A frozen dataclass instance from checked field values, without its ``__init__``'s
+    per-field ``object.__setattr__`` (a lock of 10,000 episodes is read on every build)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
