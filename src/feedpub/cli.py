@@ -162,6 +162,7 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
             return
     from .build import build as run_build
     from .build import plan_outputs, write_outputs
+    from .build.pipeline import few_collections
 
     stamp = state.begin(root) if not (check or check_lock) else None
     progress = BuildProgress(enabled=not quiet)
@@ -196,7 +197,8 @@ def build(ctx: click.Context, output: Path | None, check: bool, check_lock: bool
     finally:
         progress.end()
     if stamp is not None:
-        state.record(stamp, result, output, not no_site, done)
+        with few_collections():
+            state.record(stamp, result, output, not no_site, done)
     stats = result.stats
     click.echo(build_summary(output / result.outputs[-1].path, len(result.episodes),
                              len(result.scheduled), stats.rebuilt, stats.reused, stats.probed,
