@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -314,3 +315,29 @@ def test_the_renderings_file_is_written_as_one_json_dump_would(tmp_path: Path) -
     write_json(out, data, batch=500)
     assert out.getvalue() == json.dumps(data, ensure_ascii=False,
                                         separators=(",", ":")).encode("utf-8")
+
+
+def test_deferred_blobs_wait_on_disk_not_in_memory(tmp_path: Path) -> None:
+    """A cold build defers every episode's notes and segments until the build is written:
+    their bytes wait in a temp file outside the show, not in the build's memory."""
+    import tracemalloc
+
+    cache = Cache(tmp_path, "show-a")
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        shas = [cache.put_blob(os.urandom(100_000) + bytes([n]), defer=n % 2 == 0,
+                               packed=n % 2 == 1)
+                for n in range(60)]  # 6 MB, each dropped by the caller at once
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held - before < 1_000_000
+    assert not (tmp_path / CACHE_DIR).exists()  # nothing in the show before save
+    assert len(cache.get_blob(shas[7]) or b"") == len(cache.get_blob(shas[8]) or b"") == 100_001
+    assert not cache.blob_path(shas[8]).exists()
+    cache.store("items", "k", shas)
+    cache.save()
+    again = Cache(tmp_path, "show-a")
+    blobs = [again.get_blob(sha) for sha in again.lookup("items", "k")]
+    assert [hashlib.sha256(b).hexdigest() for b in blobs if b] == shas

@@ -59,6 +59,8 @@ BLOB_INDEX = "blobs.json"
 #: where blobs being streamed are written until complete (in ``blobs/``)
 STREAMING = "tmp"
 PACKS = "packs"  # small blobs of one build, packed into one file (Cache.put_blob(packed=True))
+#: a blob waiting for the save: (offset, size) in the build's temp file, or its bytes
+Spooled = tuple[int, int] | bytes
 PACKED = "p:"  # a packed blob's entry in the index: p:<pack>:<offset>:<length>
 #: a streaming file older than this was left by a build that was killed: removed at save
 STALE_STREAM_SECONDS = 3600
@@ -230,8 +232,12 @@ class Cache:
         self.hits = 0
         self._records: dict[str, Records] = {}
         self._used_blobs: set[str] = set()
-        self._pending: dict[str, bytes] = {}  # put_blob(defer=True): written by save()
-        self._packing: dict[str, bytes] = {}  # put_blob(packed=True): one pack at save()
+        #: put_blob(defer=True): written by save(); put_blob(packed=True): one pack at
+        #: save(); until then their bytes wait in an anonymous temp file (offset, size),
+        #: not in memory (held if there is no temp file)
+        self._pending: dict[str, Spooled] = {}
+        self._packing: dict[str, Spooled] = {}
+        self._spool: BinaryIO | None = None
         self._pack_root = os.fspath(self.path.parent / PACKS)
         self._released: set[str] = set()  # release_blob(): deleted by save() if unused
         self._blob_index: dict[str, Any] | None = None  # sha -> fingerprint of its file
@@ -360,11 +366,10 @@ class Cache:
         a file of its own -- a fresh checkout makes thousands; it has no ``blob_path``."""
         sha = hashlib.sha256(data).hexdigest()
         self._used_blobs.add(sha)
-        if packed:
-            self._packing[sha] = data
-            return sha
-        if defer:
-            self._pending[sha] = data
+        if packed or defer:
+            held = self._packing if packed else self._pending
+            if sha not in held:  # the bytes wait in a temp file, not in memory
+                held[sha] = self._spooled(data)
             return sha
         self._write_blob(sha, data)
         return sha
@@ -416,10 +421,14 @@ class Cache:
         """The bytes kept under ``sha256``, or None if missing or damaged."""
         if not _SHA(sha256):
             return None
-        if sha256 in self._pending:
-            return self._pending[sha256]
-        if sha256 in self._packing:
-            return self._packing[sha256]
+        waiting = self._pending.get(sha256)
+        if waiting is None:
+            waiting = self._packing.get(sha256)
+        if waiting is not None:
+            try:
+                return self._unspooled(waiting)
+            except OSError:
+                return None
         entry = self._index().get(sha256)
         try:
             if isinstance(entry, str) and entry.startswith(PACKED):
@@ -584,20 +593,31 @@ class Cache:
         """The build's packed blobs in one file named by its hash, each indexed at its
         place (blobs a kept pack already holds are not written again)."""
         index = self._index()
-        todo = [(sha, data) for sha, data in self._packing.items()
+        todo = [(sha, where) for sha, where in self._packing.items()
                 if not (isinstance(index.get(sha), str) and index[sha].startswith(PACKED))]
         self._packing.clear()
         if not todo:
             return
-        body = b"".join(data for _, data in todo)
-        pack = hashlib.sha256(body).hexdigest()
-        quick_write(Path(self._pack_root, pack), body)
-        if not os.path.isfile(f"{self._pack_root}/{pack}"):
+        # written one blob at a time (no copy of the whole pack in memory), named by the
+        # hash of what was written
+        tmp = Path(self._pack_root, f".pack.{os.getpid()}.tmp")
+        placed, offset, digest = [], 0, hashlib.sha256()
+        try:
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                for sha, where in todo:
+                    data = self._unspooled(where)
+                    fh.write(data)
+                    digest.update(data)
+                    placed.append((sha, offset, len(data)))
+                    offset += len(data)
+            pack = digest.hexdigest()
+            os.replace(tmp, Path(self._pack_root, pack))
+        except OSError:
+            tmp.unlink(missing_ok=True)
             return  # not written (read-only): those blobs are misses next time
-        offset = 0
-        for sha, data in todo:
-            index[sha] = f"{PACKED}{pack}:{offset}:{len(data)}"
-            offset += len(data)
+        for sha, start, size in placed:
+            index[sha] = f"{PACKED}{pack}:{start}:{size}"
         self._index_dirty = True
 
     def _collect_packs(self) -> None:
@@ -636,14 +656,46 @@ class Cache:
         pending = list(self._pending.items())
         self._pending.clear()
         folders = set()
-        for sha, data in pending:
+        for sha, where in pending:
             if sha[:2] not in folders:
                 folders.add(sha[:2])
                 try:
                     os.makedirs(f"{self._blob_root}/{sha[:2]}", exist_ok=True)
                 except OSError:
                     pass  # its blobs are not written: misses next time
+            try:
+                data = self._unspooled(where)
+            except OSError:
+                continue  # not written: a miss next time
             self._write_blob(sha, data, made=True)
+
+    def _spooled(self, data: bytes) -> Spooled:
+        """``data`` appended to the build's anonymous temp file (in the system's temp
+        folder, gone when the build ends: a build not saved leaves nothing behind):
+        where it is; the bytes themselves if the temp file cannot be made or written."""
+        import tempfile
+
+        try:
+            if self._spool is None:
+                self._spool = tempfile.TemporaryFile(prefix="feedpub-blobs-")
+            spool = self._spool
+            offset = spool.seek(0, os.SEEK_END)
+            spool.write(data)
+        except OSError:
+            return data
+        return offset, len(data)
+
+    def _unspooled(self, where: Spooled) -> bytes:
+        if isinstance(where, bytes):
+            return where
+        offset, size = where
+        if self._spool is None:
+            raise OSError("the build's temp file of blobs is closed")
+        self._spool.seek(offset)
+        data = self._spool.read(size)
+        if len(data) != size:
+            raise OSError(f"the build's temp file of blobs lost {size - len(data)} bytes")
+        return data
 
     def save(self) -> None:
         """Write what this build used (entries of removed episodes are dropped)."""
@@ -663,6 +715,9 @@ class Cache:
                 self._index_dirty = True
         self._released.clear()
         self._save_index(collected)
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
         if self._audio is None:
             return  # build.json not read, so nothing in it changed
         audio = {k: v for k, v in self._audio.items() if k in self.used_audio}
