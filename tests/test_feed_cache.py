@@ -122,7 +122,8 @@ def damage_record(root: Path, how: str) -> None:
     path = root / CACHE_DIR / f"records-{KIND}.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     records = data["records"]
-    key = next(k for k in records if k != FEED_RECORD)
+    items = [k for k, v in records.items() if k != FEED_RECORD and len(v) >= 4]  # not notes
+    key = items[0]
     if how == "offset":
         records[key][1] += 7
     elif how == "size":
@@ -134,7 +135,7 @@ def damage_record(root: Path, how: str) -> None:
     elif how == "check":
         records[key][3] = [1, [0, 0], [["guid", "x", 1]], True, None, 0]
     elif how == "swap":
-        other = [k for k in records if k not in (FEED_RECORD, key)][0]
+        other = items[1]
         records[key], records[other] = records[other], records[key]
     elif how == "blob":
         records[FEED_RECORD]["blob"] = "0" * 64
@@ -418,3 +419,35 @@ def test_items_checked_half_in_a_forked_process_give_the_same_findings(
     # the same results kept (but for the moment each was checked at)
     assert [c[:-1] for c in feed.checks] == [c[:-1] for c in again.checks]
     assert all(c is not None for c in feed.checks)
+
+
+@pytest.mark.parametrize("damage", [None, "offset", "seal", "shape"])
+def test_after_a_show_edit_the_notes_lines_come_from_the_previous_feed(
+        varied: Path, tmp_path: Path, damage: str | None) -> None:
+    """Editing ``explicit`` rewrites every item, but an unchanged episode's description and
+    content:encoded lines are taken from the previous feed (its notes are not read again);
+    a damaged notes record only means writing them from the notes."""
+    from feedpub.feed.items import notes_key
+
+    if damage is not None:
+        result = build(varied, site=False)
+        path = varied / CACHE_DIR / f"records-{KIND}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        key = notes_key(result.episodes[0])
+        assert key in data["records"]
+        if damage == "offset":
+            data["records"][key][1] += 3
+        elif damage == "seal":
+            data["records"][key][0] = "0" * 64
+        else:
+            data["records"][key] = "x"
+        path.write_text(json.dumps(data), encoding="utf-8")
+    toml = varied / "podcast.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("explicit = false",
+                                                             "explicit = true"),
+                    encoding="utf-8")
+    result = build(varied, site=False)
+    cache = Cache(varied, result.show.podcast_guid)
+    feed = assemble(result.show, result.episodes, result.show.artwork, cache)
+    assert feed.reused == 0 and feed.notes_reused == (8 if damage is None else 7)
+    assert feed.data == result.feed == clean_feed(varied, tmp_path)

@@ -66,6 +66,10 @@ class Feed:
     keys: list[str]
     shas: list[str]  # each item's seal (:func:`seal_of`)
     reused: int = 0  # items that came from the cache
+    #: each item's notes lines: (notes key, seal, offset in the item, size); None when the
+    #: episode has no build key to key them on
+    notes: list[tuple[str, str, int, int] | None] = field(default_factory=list, repr=False)
+    notes_reused: int = 0  # items written again around notes from the cache
     #: each item's kept validation result (JSON), found in ``context``
     checks: list[Any] = field(default_factory=list, repr=False)
     context: str = ""
@@ -144,6 +148,14 @@ def own_digest(built: BuiltEpisode) -> str:
     return hashlib.sha256(repr(read).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def notes_key(built: BuiltEpisode) -> str:
+    """The key of an item's notes lines (its description and content:encoded), which
+    depend only on the episode's notes and title: its build key and feedpub's code; ""
+    when the episode has no build key."""
+    base = getattr(built, "key", "")
+    return hashlib.sha256(f"notes\0{code_hash()}\0{base}".encode()).hexdigest() if base else ""
+
+
 def seal_of(key: str, chunk: bytes | memoryview) -> str:
     """The SHA-256 of an item's key and bytes: a record moved under another key, or
     pointing at other bytes, does not match."""
@@ -152,15 +164,26 @@ def seal_of(key: str, chunk: bytes | memoryview) -> str:
     return digest.hexdigest()
 
 
-def _record(found: Any) -> tuple[str, int, int, Any] | None:
-    """(seal, offset, size, check) of a well-formed record, else None."""
-    if not (isinstance(found, list) and len(found) == 4):
+def _record(found: Any) -> tuple[str, int, int, Any, Any] | None:
+    """(seal, offset, size, check, notes) of a well-formed item record, else None."""
+    if not (isinstance(found, list) and len(found) in (4, 5)):
         return None
-    sha, at, size, check = found
+    sha, at, size, check = found[:4]
     if not (isinstance(sha, str) and type(at) is int and type(size) is int and at >= 0 and
             size > 0):
         return None
-    return sha, at, size, check
+    return sha, at, size, check, found[4] if len(found) == 5 else None
+
+
+def _span(found: Any) -> tuple[str, int, int] | None:
+    """(seal, offset, size) of a well-formed notes record (or an item record's notes)."""
+    if not (isinstance(found, list) and len(found) == 3):
+        return None
+    sha, at, size = found
+    if not (isinstance(sha, str) and type(at) is int and type(size) is int and at >= 0 and
+            size > 0):
+        return None
+    return sha, at, size
 
 
 class _Blob:
@@ -240,25 +263,44 @@ def _assemble(show: Show, items: list[BuiltEpisode], artwork_url: str, cache: Ca
     blob = _Blob(cache, kept.get("blob")) if cache is not None else None
     out: BlobStream | _Memory = stream if stream is not None else _Memory()
     keys, shas, checks, starts, lines = [], [], [], [], []
-    reused = 0
+    notes: list[tuple[str, str, int, int] | None] = []
+    reused = notes_reused = 0
     at, line = len(head), head.count(b"\n") + 1
     try:
         out.write(head)
         for built in items:
             key = item_key(show, built)
             record = _record(cache.lookup(KIND, key)) if cache is not None else None
+            nkey = notes_key(built)
             piece: bytes | None = None
             if blob is not None and record is not None:
                 piece = blob.chunk(record[1], record[2], record[0], key)
+            kept_notes = _span(record[4]) if piece is not None and record is not None \
+                else None
             if piece is not None and record is not None:
                 reused += 1
                 shas.append(record[0])
                 checks.append(record[3])
+                if nkey and kept_notes is not None and \
+                        kept_notes[1] + kept_notes[2] <= len(piece):
+                    notes.append((nkey, *kept_notes))
+                else:
+                    notes.append(None)  # rewritten into its notes record when next written
             else:
+                # the notes lines from the previous feed when the episode is unchanged
+                # (explicit or the time zone edited), rather than read its notes again
+                span = _span(cache.lookup(KIND, nkey)) if nkey and cache is not None \
+                    else None
+                lines_kept = blob.chunk(span[1], span[2], span[0], nkey) \
+                    if blob is not None and span is not None else None
+                notes_reused += lines_kept is not None
                 writer = writer or ItemWriter(show)
-                piece = writer.write(built)
+                piece, noff, nsize = writer.write_parts(built, lines_kept)
                 shas.append(seal_of(key, piece))
                 checks.append(None)
+                notes.append((nkey, span[0] if lines_kept is not None and span is not None
+                              else seal_of(nkey, piece[noff:noff + nsize]), noff, nsize)
+                             if nkey else None)
             keys.append(key)
             starts.append(at)
             lines.append(line)
@@ -287,8 +329,9 @@ def _assemble(show: Show, items: list[BuiltEpisode], artwork_url: str, cache: Ca
     if cache is not None and kept.get("blob") not in (None, sha):
         cache.release_blob(str(kept["blob"]))  # this build's feed replaces it
     context = kept.get("context")
-    feed = Feed(sha, size, items, len(head), starts, lines, line, keys, shas, reused, checks,
-                context if isinstance(context, str) else "", held, streamed)
+    feed = Feed(sha, size, items, len(head), starts, lines, line, keys, shas, reused,
+                notes, notes_reused, checks, context if isinstance(context, str) else "",
+                held, streamed)
     if cache is not None:
         _store_all(cache, feed)
     return feed
@@ -402,8 +445,13 @@ def _store_all(cache: Cache, feed: Feed) -> None:
     cache.store(KIND, FEED_RECORD, {"blob": feed.sha256, "context": feed.context})
     starts = feed.starts
     for n, key in enumerate(feed.keys):
-        cache.store(KIND, key, [feed.shas[n], starts[n], starts[n + 1] - starts[n],
-                                feed.checks[n]])
+        notes = feed.notes[n] if n < len(feed.notes) else None
+        record = [feed.shas[n], starts[n], starts[n + 1] - starts[n], feed.checks[n]]
+        if notes is not None:
+            nkey, seal, at, size = notes
+            record.append([seal, at, size])
+            cache.store(KIND, nkey, [seal, starts[n] + at, size])
+        cache.store(KIND, key, record)
 
 
 def validate_feed(feed: Feed, cache: Cache | None = None, *, source: str = "feed.xml",

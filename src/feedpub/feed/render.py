@@ -38,6 +38,10 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 CONTENT_ENCODED = "{" + CONTENT_NS + "}encoded"
 _SubElement = etree.SubElement
 _ITUNES_EPISODE, _PODCAST_EPISODE = clark(ITUNES, "episode"), clark(PODCAST, "episode")
+#: where an item's notes go while the rest is written (:meth:`ItemWriter.write_parts`)
+NOTES_TAG = "feedpub-notes"
+NOTES_MARK = b"      <feedpub-notes/>\n"
+_ITEM_OPEN, _ITEM_CLOSE = b"    <item>\n", b"    </item>\n"
 #: how the channel ends, after its last item
 CLOSE = b"  </channel>\n</rss>\n"
 
@@ -126,21 +130,39 @@ class ItemWriter:
 
     def write(self, built: BuiltEpisode) -> bytes:
         """The item's bytes, from its indentation to the newline after ``</item>``."""
+        return self.write_parts(built)[0]
+
+    def write_parts(self, built: BuiltEpisode, notes: bytes | None = None
+                    ) -> tuple[bytes, int, int]:
+        """The item's bytes, and where its notes lie in them (offset, size): the lines of
+        its ``<description>`` and ``<content:encoded>``, which depend on the episode's
+        notes and title alone.  ``notes``: those lines as an earlier write gave them for
+        the same episode, used instead of writing them again (and of reading the notes)."""
         item = etree.SubElement(self.channel, "item")
         try:
             self._fill(item, built)
             data = self._serialise()
         finally:
             self.channel.remove(item)
-        return hex_lt(data[self.start:len(data) - self.end])
+        body = hex_lt(data[self.start:len(data) - self.end])
+        at = body.index(NOTES_MARK)  # titles and links are escaped: only the mark is this
+        if notes is None:
+            notes = self.notes(built)
+        return body[:at] + notes + body[at + len(NOTES_MARK):], at, len(notes)
 
-    def _fill(self, item: etree._Element, built: BuiltEpisode) -> None:
+    def notes(self, built: BuiltEpisode) -> bytes:
+        """The item's notes lines, as they are in the item."""
+        item = etree.SubElement(self.channel, "item")
+        try:
+            self._fill_notes(item, built)
+            data = self._serialise()
+        finally:
+            self.channel.remove(item)
+        return hex_lt(data[self.start + len(_ITEM_OPEN):len(data) - self.end - len(_ITEM_CLOSE)])
+
+    def _fill_notes(self, item: etree._Element, built: BuiltEpisode) -> None:
         sub = _SubElement
-        measured = built.measured
-        ep, audio = measured.episode, measured.audio
-        sub(item, "title").text = clean(ep.title)
-        if ep.link:
-            sub(item, "link").text = ascii_url(ep.link)
+        ep = built.measured.episode
         html = ep.description_html
         # Apps read <description> as HTML: the same sanitised HTML as content:encoded,
         # or the title escaped as HTML.  CDATA cannot hold "]]>": such notes are
@@ -151,6 +173,16 @@ class ItemWriter:
             sub(item, CONTENT_ENCODED).text = text
         else:
             sub(item, "description").text = escape(clean(ep.title), quote=False)
+
+    def _fill(self, item: etree._Element, built: BuiltEpisode) -> None:
+        """Every element of the item, the notes as a mark (:meth:`write_parts`)."""
+        sub = _SubElement
+        measured = built.measured
+        ep, audio = measured.episode, measured.audio
+        sub(item, "title").text = clean(ep.title)
+        if ep.link:
+            sub(item, "link").text = ascii_url(ep.link)
+        sub(item, NOTES_TAG)
         if ep.guid:
             sub(item, "guid", isPermaLink="true" if ep.guid_is_permalink else "false"
                 ).text = ep.guid
