@@ -69,6 +69,19 @@ def test_escaped_tag_without_cdata_is_a_tag() -> None:
     ("<a href='https://a.org/'>x</a>", None, None, None, ("https://a.org/",)),
     ('<a href="https://a.org/?q=&quot;">x</a>', None, None, None, ("https://a.org/?q=&quot;",)),
     ("2 < 3", None, None, "'< 3' (a '<' that starts no tag)", ()),
+    # rendered notes: only common tags and plain links, decided by one match
+    ('<h2>x</h2><p>a<br />b<br/>c<br>d</p><pre><code>e</code></pre><blockquote>f'
+     '</blockquote><a href="https://a.org/1">1</a><a href="http://b.org/2">2</a>', None, None,
+     None, ("https://a.org/1", "http://b.org/2")),
+    ('<p>x</p><a href="https://a.org/ x">x</a>', None, None, None, ("https://a.org/ x",)),
+    ('<p>x</p><a href="https://a.org/x"\n>x</a>', None, None, None, ("https://a.org/x",)),
+    ("<p>x</p><custom>", None, None, "<custom> (not an HTML element)", ()),
+    ("<p>x</p><style>", "<style>", None, None, ()),
+    ("<p>x</p><p", None, None, None, ()),  # no '>': the tag is never closed, never read
+    ("<p>x</p><", None, None, "'<' (a '<' that starts no tag)", ()),
+    ('<p>x</p><a href="ftp://a.org/">x</a>', None, None, None, ("ftp://a.org/",)),
+    ('<p>x</p><a href="mailto:a@b.org">x</a>', None, None, None, ("mailto:a@b.org",)),
+    ('<p>x</p><img src="/a.png">', None, '<img src="/a.png">', None, ()),
 ])
 def test_html_scan_edges(html: str, unsafe: str | None, relative: str | None,
                          not_html: str | None, links: tuple[str, ...]) -> None:
@@ -123,3 +136,18 @@ def test_many_shapes_give_the_findings_of_few(monkeypatch: pytest.MonkeyPatch) -
     placement = [f for f in _findings(feed) if f.rule == "itunes-placement"]
     assert len(placement) == sum(n % 7 for n in range(1, 40))
     assert all("is not an element Apple defines" in f.message for f in placement)
+
+
+def test_url_findings_keep_their_place_among_an_items_findings() -> None:
+    # an item's URLs are checked together after its rules; each finding still comes
+    # where its check was asked: the enclosure's plain-http warning, then its host
+    enclosure = ('<enclosure url="http://192.168.1.20/a.mp3" length="1234567" '
+                 'type="audio/mpeg"/>')
+    feed = make_feed(items=make_item(1, enclosure=enclosure) + make_item(2))
+    line = line_of(feed, "192.168.1.20")
+    rules = [f.rule for f in _findings(feed) if f.line == line]
+    assert rules == ["https", "url-host"]
+    # a non-ASCII URL in the same item: its warning comes before the host's error
+    feed = make_feed(items=make_item(1, site="https://podcast.example.org/é") + make_item(2))
+    kinds = [f.rule for f in _findings(feed) if f.rule in ("url-ascii", "url-host")]
+    assert kinds and kinds[0] == "url-ascii"

@@ -115,6 +115,15 @@ def check_tree(root: etree._Element, out: Collector, *, now: datetime | None = N
             gc.enable()
 
 
+def check_item(item: Node, ctx: Context) -> None:
+    """Every item rule on one item; its URLs are checked together at the end."""
+    ctx.urls = []
+    for rule in ITEM_RULES:
+        rule(item, ctx)
+    rules_rss.check_urls(ctx)
+    ctx.urls = None
+
+
 def _check_tree(root: etree._Element, out: Collector, now: datetime, size: int,
                 size_warning: int, raw: bytes | Path | None) -> None:
     if root.tag != "rss" or root.get("version") != "2.0":
@@ -136,12 +145,10 @@ def _check_tree(root: etree._Element, out: Collector, now: datetime, size: int,
     ctx = Context(out, now, channel, raw)
     for rule in CHANNEL_RULES:
         rule(channel, ctx)
-    item_rules = ITEM_RULES
     for el in channel.kids.get("item", ()):
         item = Node(el, alias)
         out.item = item_label(item)
-        for item_rule in item_rules:
-            item_rule(item, ctx)
+        check_item(item, ctx)
         out.item = None
     for finish in FINISH_RULES:
         finish(ctx)

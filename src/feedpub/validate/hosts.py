@@ -105,6 +105,31 @@ def url_host_problem(url: str, allow_examples: bool = False) -> str | None:
         return found
 
 
+#: the URLs of one item joined by NUL (which no XML text can hold): each plain
+#: http(s) URL gives its host, letters, digits, dots and hyphens only, ended by its path,
+#: query, fragment or the URL's end (no user, port, brackets or whitespace to read)
+_PLAIN_HOSTS = re.compile(r"\x00https?://([A-Za-z0-9.-]+)(?=[/?#\x00])")
+#: plain hosts (as written) known to have no problem, per allow_examples
+_CLEAN_HOSTS: tuple[set[str], set[str]] = (set(), set())
+
+
+def all_reachable(urls: list[str], allow_examples: bool = False) -> bool:
+    """True when :func:`url_host_problem` is None for every URL, decided for all of
+    them at once; False means some URL must be looked at on its own (it may be fine)."""
+    found = _PLAIN_HOSTS.findall("\x00" + "\x00".join(urls) + "\x00")
+    if len(found) != len(urls):
+        return False
+    clean = _CLEAN_HOSTS[allow_examples]
+    for host in found:
+        if host not in clean:
+            if host_problem(host.lower(), allow_examples) is not None:
+                return False
+            if len(clean) > 4096:
+                clean.clear()
+            clean.add(host)
+    return True
+
+
 def non_ascii(url: str) -> str | None:
     """The first non-ASCII character of a URL, or None when it is a plain URI."""
     if url.isascii():

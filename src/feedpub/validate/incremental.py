@@ -32,7 +32,7 @@ from typing import Any
 from lxml import etree
 
 from . import rules_sanity
-from .engine import CHANNEL_RULES, FINISH_RULES, ITEM_RULES, _namespaces, item_label
+from .engine import CHANNEL_RULES, FINISH_RULES, _namespaces, check_item, item_label
 from .findings import Collector, Finding
 from .hosts import examples_allowed
 from .view import FIRST, Context, Element, Node, SharedLines
@@ -156,8 +156,7 @@ def check_item_element(el: Element, alias: str | None, channel: Node, now: datet
     ctx.serial = True  # record unnumbered episodes; the channel decides if that matters
     item = Node(el, alias)
     out.item = item_label(item)
-    for rule in ITEM_RULES:
-        rule(item, ctx)
+    check_item(item, ctx)
     return _item_result(out, ctx, offset, now)
 
 

@@ -62,6 +62,15 @@ _ATTR_PARTS = re.compile(
 _PLAIN_TAGS = HTML_TAGS - UNSAFE_TAGS
 #: the answer for text with no tag and no '<' at all (most plain show notes)
 NOTHING = HtmlFacts(None, None, None, ())
+#: HTML made only of the tags rendered show notes consist of (bare tags of safe elements,
+#: ``<br />``, ``<a href="https://…">``): every '<' starts one of them, so none is stray,
+#: unknown, unsafe or carries other attributes -- one match decides what the tag scan would
+_COMMON = ("p|a|li|ul|ol|em|strong|br|code|pre|blockquote|b|i|h[1-6]|span|div|hr|sup|sub|s|u"
+           "|small|del|ins|dl|dt|dd|table|thead|tbody|tr|th|td|figure|figcaption|cite|q|mark"
+           "|abbr|kbd|var|samp|time")
+_SIMPLE = re.compile(r'[^<]*(?:<(?:/?(?:' + _COMMON + r')|(?:br|hr) ?/|a href="https?://[^"<>\s]*")>'
+                     r'[^<]*)*')
+_HREF = re.compile(r'<a href="([^"]*)">')
 
 
 def _attrs(text: str) -> list[tuple[str, str | None]]:
@@ -79,6 +88,9 @@ def check_html(text: str) -> HtmlFacts:
     once (an entity such as ``&lt;b&gt;`` is text to an HTML parser, never a tag)."""
     if "<" not in text:
         return NOTHING
+    if _SIMPLE.fullmatch(text) is not None:
+        hrefs = _HREF.findall(text)
+        return HtmlFacts(None, None, None, tuple(hrefs)) if hrefs else NOTHING
     not_html = unsafe = relative = None
     links: list[str] = []
     lt = _LT.search(text)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from ..spec import FUTURE_PUBDATE_MINUTES
 from .data import APPLE_MEDIA
 from .findings import Collector, Severity
-from .hosts import non_ascii, url_host_problem
+from .hosts import all_reachable, non_ascii, url_host_problem
 from .markupcheck import check_html, markup_in_text
 from .values import (
     DateProblem,
@@ -72,7 +72,17 @@ _HEX_LT = re.compile(rb"&#(?:x0*3c|0*60);", re.IGNORECASE)
 
 def check_url(el: Element, url: str, ctx: Context, what: str, *, ascii_check: bool = True,
               ) -> None:
-    """Any URL the feed publishes: ASCII only, and on a host a listener can reach."""
+    """Any URL the feed publishes: ASCII only, and on a host a listener can reach.
+
+    Inside an item the check waits for :func:`check_urls`, which looks at all the item's
+    URLs at once; its findings still take the place they would have had."""
+    if ctx.urls is not None:
+        ctx.urls.append((len(ctx.out), el, url, what, ascii_check))
+        return
+    _check_url(el, url, ctx, what, ascii_check)
+
+
+def _check_url(el: Element, url: str, ctx: Context, what: str, ascii_check: bool) -> None:
     bad = non_ascii(url) if ascii_check and not url.isascii() else None
     if bad is not None:
         ctx.out.warn("url-ascii", f"{what} {url!r} contains the non-ASCII character {bad!r}",
@@ -82,6 +92,29 @@ def check_url(el: Element, url: str, ctx: Context, what: str, *, ascii_check: bo
     if problem is not None:
         ctx.out.error("url-host", f"{what} {url!r}: {problem}", el,
                       "publish the public address: no listener's app can load this one")
+
+
+def check_urls(ctx: Context) -> None:
+    """The URL checks an item's rules asked for (:func:`check_url`), their findings put
+    where each check was asked.  An item whose URLs are ASCII on reachable plain hosts
+    (nearly every item) costs one scan of them all."""
+    asked = ctx.urls
+    if not asked:
+        return
+    ctx.urls = []
+    urls = [url for _, _, url, _, _ in asked]
+    if all_reachable(urls, ctx.allow_examples) and all(map(str.isascii, urls)):
+        return
+    out = ctx.out
+    found = []
+    for at, el, url, what, ascii_check in asked:
+        start = len(out)
+        _check_url(el, url, ctx, what, ascii_check)
+        if len(out) > start:
+            found.append((at, out[start:]))
+            del out[start:]
+    for at, findings in reversed(found):
+        out[at:at] = findings
 
 
 def html_checks(el: Element, text: str, ctx: Context, what: str, *,
@@ -105,7 +138,10 @@ def html_checks(el: Element, text: str, ctx: Context, what: str, *,
         out.warn("relative-link", f"{what} contains a relative link or image "
                  f"{facts.relative}", el, "use absolute https:// URLs in show notes: an app "
                  "has no page to resolve them against")
-    for link in facts.links:
+    links = facts.links
+    if not links or all_reachable(list(links), ctx.allow_examples):
+        return
+    for link in links:
         problem = url_host_problem(link, ctx.allow_examples)
         if problem is not None:
             out.error("url-host", f"{what} links to {link!r}: {problem}", el,

@@ -135,6 +135,10 @@ class Context:
         #: set for an item checked on its own (:mod:`.incremental`): values that other
         #: items may repeat are recorded here, as (kind, value, line), instead of compared
         self.pending: list[tuple[str, str, int]] | None = None
+        #: while an item is checked: the URLs its rules asked about, as (findings so far,
+        #: element, URL, what, ASCII check too), all checked at once when the item is done
+        #: (:func:`.rules_rss.check_urls`); None: each URL is checked when asked
+        self.urls: list[tuple[int, Element, str, str, bool]] | None = None
 
     def first_line(self, kind: str, value: str, line: int) -> int | str:
         """The line ``value`` was first used on (``line`` itself when new), for the checks
