@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import signal
@@ -15,6 +16,7 @@ import pytest
 
 from feedpub.build import build, write_outputs
 from feedpub.errors import FeedpubError
+from feedpub.output import WRITING
 
 FEEDPUB = [sys.executable, "-m", "feedpub"]
 
@@ -72,14 +74,35 @@ def test_stale_temp_files_of_a_killed_run_are_removed(make_show, tmp_path) -> No
     (folder / "transcript.txt").write_text("Speaker #0\nBonjour.\n", encoding="utf-8")
     out = tmp_path / "out"
     write_outputs(build(make_show.root), out)
+    assert not (out / WRITING).exists()  # a finished build leaves no marker
     stale = [out / ".feed.xml.feedpub-abc123_x.tmp", out / "ep" / ".transcript.fr.html"
              ".feedpub-k9k9k9k9.tmp"]
     for path in stale:
         path.write_bytes(b"half")
+    (out / WRITING).write_bytes(b"")  # as the killed run left it
     mine = out / ".notes.tmp"  # not ours: left alone
     mine.write_bytes(b"keep")
     write_outputs(build(make_show.root), out)
     assert not any(p.exists() for p in stale) and mine.read_bytes() == b"keep"
+    assert not (out / WRITING).exists()
+
+
+def test_only_the_folders_written_to_are_searched_for_temp_files_after_a_finished_build(
+        make_show, tmp_path, monkeypatch) -> None:
+    for n in range(3):
+        folder = make_show.episode(f"ep-{n}")
+        (folder / "transcript.txt").write_text("Speaker #0\nBonjour.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    write_outputs(build(make_show.root, site=False), out)
+    transcript = make_show.root / "episodes" / "ep-1" / "transcript.txt"
+    transcript.write_text("Speaker #0\nBonsoir.\n", encoding="utf-8")
+    scanned: list[str] = []
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda p=".": scanned.append(os.fspath(p)) or real(p))
+    result = build(make_show.root, site=False)
+    scanned.clear()
+    write_outputs(result, out)
+    assert {Path(p).name for p in scanned if Path(p).is_relative_to(out)} == {"out", "ep-1"}
 
 
 def test_sigterm_and_sigint_end_with_their_codes_and_leave_no_temp_file(make_show,

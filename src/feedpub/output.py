@@ -33,6 +33,10 @@ from .progress import Progress
 from .writefile import Batch, copy_atomic, is_temp, write_atomic
 
 MANIFEST = ".feedpub-files.json"
+#: present while a build writes to the output folder: made before its first temp file,
+#: removed once its manifest is written.  A folder that has it was left by a build that was
+#: killed or lost power there, whose temp files may lie in any folder it wrote to.
+WRITING = ".feedpub-writing"
 #: how a manifest of the current format begins (one line of compact JSON: written at the
 #: JSON encoder's C speed, 20,000 files in a few hundredths of a second)
 FORMAT_2 = b'{"format":2,'
@@ -65,6 +69,9 @@ class Plan:
     pending: dict[str, str] = field(default_factory=dict)
     #: the manifest's entries as read (a manifest that would list the same is not rewritten)
     known: dict[str, list[Any]] | None = None
+    #: the last build into the folder did not finish (its marker is there) or was made by
+    #: an older feedpub: its temp files may be in any folder (see :func:`temp_folders`)
+    unfinished: bool = True
     #: once applied: every file of the manifest with its fingerprint (what the build state
     #: records of the output folder, without a stat more)
     final: dict[str, list[Any]] | None = None
@@ -177,7 +184,7 @@ def no_links_below(output: Path, rel: str) -> None:
 
 
 def remove_stale_temp_files(output: Path, folders: set[str]) -> int:
-    """Delete temp files an interrupted run left in the folders this build writes to."""
+    """Delete temp files an interrupted run left in ``folders`` (see :func:`temp_folders`)."""
     removed = 0
     for rel in folders:
         folder = output / rel if rel else output
@@ -266,7 +273,18 @@ def plan(outputs: list[Output], layout: Layout, output: Path,
         entries[rel] = entry
     result.manifest_file = (output / MANIFEST, old)
     result.known = known
+    result.unfinished = (old is None or not old.startswith(FORMAT_2)
+                         or os.path.lexists(output / WRITING))
     return result
+
+
+def temp_folders(p: Plan) -> set[str]:
+    """The folders where a killed build may have left temp files: every folder of the
+    plan after a build that did not finish; else the top one (the manifest's) and those
+    this build writes to (an interrupt that is not a kill removes its temp files itself)."""
+    if p.unfinished:
+        return p.folders
+    return {"", *(rel.rpartition("/")[0] for rel in p.pending)}
 
 
 def up_to_date(path: str | Path, out: Output, entry: list[Any] | None) -> list[Any] | None:
@@ -349,6 +367,22 @@ def apply(p: Plan, target: LocalDirectory | None = None,
     as it was (the staged temp files are removed)."""
     target = target or LocalDirectory()
     progress = progress or Progress()
+    marker = p.manifest_file[0].parent / WRITING if p.manifest_file else None
+    try:
+        # no folder yet: no marker either (killed then, it leaves no manifest: unfinished)
+        if marker is not None and p.steps and marker.parent.is_dir():
+            guarded(marker, lambda: marker.write_bytes(b""))
+        apply_steps(p, target, progress)
+    finally:  # done, or failed or interrupted and cleaned up: no temp file of it is left
+        if marker is not None and (p.steps or p.unfinished):
+            try:
+                marker.unlink(missing_ok=True)
+            except OSError:
+                pass  # the next build searches every folder: slower, not wrong
+
+
+def apply_steps(p: Plan, target: LocalDirectory, progress: Progress) -> None:
+    """:func:`apply` but the marker."""
     if p.steps:
         progress.stage("writing", len(p.steps))
     batch: Batch | None = Batch()

@@ -25,7 +25,15 @@ from ..episodes import episode_folders, load_episode
 from ..errors import Diagnostic, EpisodeError, FeedpubError, Problem
 from ..feed import assemble, validate_feed
 from ..model import BuiltEpisode, Episode, MeasuredEpisode, Output, Show
-from ..output import LocalDirectory, Plan, apply, check_output_folder, plan, remove_stale_temp_files
+from ..output import (
+    LocalDirectory,
+    Plan,
+    apply,
+    check_output_folder,
+    plan,
+    remove_stale_temp_files,
+    temp_folders,
+)
 from ..progress import BuildStats, Progress, as_progress
 from ..spec import FEED_MIME
 from . import parallel
@@ -315,7 +323,7 @@ def write_outputs(result: BuildResult, output: Path,
     with few_collections():
         todo = plan_outputs(result, output)
         check_sources(todo, result.cache)
-        remove_stale_temp_files(output, todo.folders)  # left by a run that was killed
+        remove_stale_temp_files(output, temp_folders(todo))  # left by a run that was killed
         apply(todo, target, as_progress(progress))
         if result.cache is not None:
             result.cache.save()
