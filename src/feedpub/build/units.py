@@ -234,6 +234,17 @@ def output_of(row: list[Any], source: Path | None = None) -> Output:
     return _new(Output, values)
 
 
+def below(folder: Path, source: str | None) -> Path | None:
+    """``source`` (a path a record holds) as a path below ``folder`` when it is one: only
+    its own part is parsed, not the whole path again (the episode's audio)."""
+    if source is None:
+        return None
+    base = os.fspath(folder)
+    if source.startswith(base) and source[len(base):len(base) + 1] == "/":
+        return folder / source[len(base) + 1:]
+    return Path(source)
+
+
 def date_row(moment: datetime) -> list[Any]:
     """A date as its wall time and zone: exactly the datetime episode.toml gave."""
     if isinstance(moment.tzinfo, ZoneInfo):
@@ -412,12 +423,8 @@ class Units:
         record = valid(self.cache.lookup(KIND, folder.name))
         now = stamps_now(os.fspath(folder), record[5], record[1]) if record else None
         same = now is not None and ";".join(now) == record[6]
-        if now is not None and same:  # nothing changed
-            dirs: list[Row] = [[d, mark] for d, mark in zip(record[5], now)]
-            unit = Unit(folder, [[f[0], f[1], mark] for f, mark in
-                                 zip(record[1], now[len(dirs):])],
-                        [f[2] for f in record[1]], self.files_key(folder, record[7]),
-                        record[7], dirs=dirs)
+        if now is not None and same:  # nothing changed: its rows only if it is rebuilt
+            unit = Unit(folder, [], [], self.files_key(folder, record[7]), record[7])
         else:
             unit = self.unit_of(folder, record, now)
             if unit.rows is None:
@@ -436,6 +443,11 @@ class Units:
                     self.cache.store(KIND, unit.slug, [record[0], files, *record[2:5], names,
                                                        marks, unit.digest])
         if unit.built is None:
+            if now is not None and same:
+                names = record[5]
+                unit.dirs = [[d, mark] for d, mark in zip(names, now)]
+                unit.rows = [[f[0], f[1], mark] for f, mark in zip(record[1], now[len(names):])]
+                unit.shas = [f[2] for f in record[1]]
             self.remember_audio_hashes(unit)
         return unit
 
@@ -515,7 +527,7 @@ class Units:
         alternates = tuple(facts_of(a) for a in m_row[3])
         measured = _new(MeasuredEpisode, {
             "episode": episode, "audio": audio, "provenance": m_row[1],
-            "media": output_of(m_row[2]) if m_row[2] else None,
+            "media": output_of(m_row[2], below(folder, m_row[2][8])) if m_row[2] else None,
             "alternates": alternates,
             "alternate_media": tuple(output_of(o) for o in m_row[4]), "note": None})
         companions = []
