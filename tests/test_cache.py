@@ -341,3 +341,38 @@ def test_deferred_blobs_wait_on_disk_not_in_memory(tmp_path: Path) -> None:
     again = Cache(tmp_path, "show-a")
     blobs = [again.get_blob(sha) for sha in again.lookup("items", "k")]
     assert [hashlib.sha256(b).hexdigest() for b in blobs if b] == shas
+
+
+def test_new_records_are_appended_to_a_file_as_it_was_read(tmp_path: Path) -> None:
+    """Adding records to a kind, dropping and replacing none, appends their lines: the
+    records already there are not written again; a file changed since it was read, a
+    damaged line or a replaced record make the file written whole."""
+    first = Cache(tmp_path, "show-a")
+    for n in range(3):
+        first.store("units", f"k{n}", [n, "é"])
+    first.save()
+    path = tmp_path / CACHE_DIR / "records-units.json"
+    before = path.read_bytes()
+    inode = path.stat().st_ino
+
+    def add(key: str, *, touch: bool = False) -> Cache:
+        cache = Cache(tmp_path, "show-a")
+        for k in json.loads(path.read_text(encoding="utf-8"))["records"]:
+            cache.lookup("units", k)
+        if touch:  # another build rewrote it meanwhile (same bytes)
+            path.write_bytes(path.read_bytes())
+        cache.store("units", key, {"new": key})
+        cache.save()
+        return cache
+
+    add("k3")
+    after = path.read_bytes()
+    assert after.startswith(before[:-3]) and after.endswith(b'"k3":{"new":"k3"}\n}}')
+    assert path.stat().st_ino == inode  # appended in place
+    assert {k: Cache(tmp_path, "show-a").lookup("units", k) for k in ("k0", "k3")} == \
+        {"k0": [0, "é"], "k3": {"new": "k3"}}
+    add("k4", touch=True)
+    assert path.stat().st_ino != inode  # written whole, by rename
+    data = json.loads(path.read_text(encoding="utf-8"))["records"]
+    assert sorted(data) == ["k0", "k1", "k2", "k3", "k4"]
+    assert list(data) == sorted(data)  # in key order again

@@ -128,11 +128,15 @@ class Records:
         self.stored: set[str] = set()  # keys whose value this build set anew
         self.used: set[str] = set()
         self.replaced = False  # a record read from the file was stored anew
+        self.read_as: str | None = None  # the file's stamp, when read in its lines
         try:
             body = path.read_text(encoding="utf-8")
+            st = os.stat(path)
         except (OSError, ValueError):
             return  # none yet, or damaged: start afresh
-        if not self._lines(body):
+        if self._lines(body):
+            self.read_as = stamp(st) if len(body.encode("utf-8")) == st.st_size else None
+        else:
             self._whole(body, identity)
 
     def _lines(self, body: str) -> bool:
@@ -176,8 +180,9 @@ class Records:
             try:
                 found = self.values[key] = json.loads(self.text[key])
             except ValueError:
-                found = None  # a damaged line: a miss
+                found = None  # a damaged line: a miss (and the file written anew)
                 del self.text[key]
+                self.read_as = None
         return found
 
     def __contains__(self, key: str) -> bool:
@@ -212,8 +217,31 @@ class Records:
                     line(k) for k in kept[start:start + 500]).encode("utf-8"))
             fh.write(b"\n}}" if kept else b"}}")
 
+        if not dropped and not self.replaced and self.text and self.append(
+                ",\n".join(line(k) for k in sorted(self.stored)).encode("utf-8")):
+            return False
         quick_write(self.path, fill)
         return dropped or self.replaced
+
+    def append(self, lines: bytes) -> bool:
+        """Add new records' lines at the end of the file, if it is still exactly as read
+        (a rebuild that adds one episode to 10,000 writes one line, not the whole file);
+        False if it is not (it is then written whole).  A write cut short leaves a file
+        that does not end in ``}}``: ignored whole, a miss."""
+        if self.read_as is None:
+            return False
+        try:
+            with open(self.path, "r+b") as fh:
+                if stamp(os.fstat(fh.fileno())) != self.read_as:
+                    return False
+                fh.seek(-3, os.SEEK_END)
+                if fh.read(3) != b"\n}}":
+                    return False
+                fh.seek(-3, os.SEEK_END)
+                fh.write(b",\n" + lines + b"\n}}")
+        except OSError:
+            return False
+        return True
 
 
 class Cache:
