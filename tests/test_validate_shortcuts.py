@@ -151,3 +151,18 @@ def test_url_findings_keep_their_place_among_an_items_findings() -> None:
     feed = make_feed(items=make_item(1, site="https://podcast.example.org/é") + make_item(2))
     kinds = [f.rule for f in _findings(feed) if f.rule in ("url-ascii", "url-host")]
     assert kinds and kinds[0] == "url-ascii"
+
+
+def test_an_items_context_takes_channel_facts_only_from_the_same_channel() -> None:
+    from lxml import etree
+
+    from feedpub.validate.findings import Collector
+    from feedpub.validate.view import Context, Node
+
+    english = Node(etree.fromstring(make_feed().encode()).find("channel"))
+    french = Node(etree.fromstring(make_feed().replace("<language>en</language>",
+                                                       "<language>fr</language>")
+                                   .encode()).find("channel"))
+    base = Context(Collector(""), NOW, english)
+    assert Context(Collector(""), NOW, english, like=base).language == "en"
+    assert Context(Collector(""), NOW, french, like=base).language == "fr"

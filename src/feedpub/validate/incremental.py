@@ -148,10 +148,11 @@ def _item_result(out: Collector, ctx: Context, offset: int, now: datetime) -> It
 
 
 def check_item_element(el: Element, alias: str | None, channel: Node, now: datetime,
-                       raw: bytes | SharedLines | None, offset: int = 0) -> ItemResult:
-    """Run the item rules on one parsed item, on its own."""
+                       raw: bytes | SharedLines | None, offset: int = 0,
+                       like: Context | None = None) -> ItemResult:
+    """Run the item rules on one parsed item, on its own (``like``: see :class:`Context`)."""
     out = Collector("")
-    ctx = Context(out, now, channel, raw)
+    ctx = Context(out, now, channel, raw, like)
     ctx.pending = []
     ctx.serial = True  # record unnumbered episodes; the channel decides if that matters
     item = Node(el, alias)
@@ -251,7 +252,7 @@ class Parts:
             if el.tag != "item" or el.sourceline != start:
                 return None
             results.append(check_item_element(el, self.alias, self.channel, self.now, shared,
-                                              offset=start))
+                                              offset=start, like=self.ctx))
             start += count
         return results
 
@@ -347,7 +348,7 @@ def validate_in_parts(data: bytes, *, source: str = "feed.xml",
     ctx = Context(out, moment, channel, data)
     for rule in CHANNEL_RULES:
         rule(channel, ctx)
-    results = [(0, check_item_element(el, alias, channel, moment, data))
+    results = [(0, check_item_element(el, alias, channel, moment, data, like=ctx))
                for el in channel.kids.get("item", ())]
     combine(out, ctx, results)
     for finish in FINISH_RULES:

@@ -116,17 +116,30 @@ class Context:
     """What item rules need to know about the channel and earlier items."""
 
     def __init__(self, out: Collector, now: datetime, channel: Node,
-                 raw: bytes | Path | SharedLines | None = None) -> None:
+                 raw: bytes | Path | SharedLines | None = None,
+                 like: Context | None = None) -> None:
+        """``like``: a context of the same channel to take what it read of it from (an
+        item checked on its own gets a context of its own, thousands of times a build)."""
         self.out = out
         #: the feed's bytes (or its file, read only if needed), to tell how a character
         #: was written; None when not known
         self.raw = raw
         self._lines: list[bytes] | None = None
-        self.allow_examples = examples_allowed()
         self.now = now
         self.channel = channel
-        self.language: str | None = channel.text("language")
-        self.serial = channel.text(IT + "type") == "serial"
+        self.allow_examples: bool
+        self.language: str | None
+        #: what the channel says, whatever a caller sets :attr:`serial` to
+        self.serial_channel: bool
+        if like is not None and like.channel is channel:
+            self.allow_examples = like.allow_examples
+            self.language = like.language
+            self.serial_channel = like.serial_channel
+        else:
+            self.allow_examples = examples_allowed()
+            self.language = channel.text("language")
+            self.serial_channel = channel.text(IT + "type") == "serial"
+        self.serial = self.serial_channel
         #: value -> the line it was first seen on, per kind ("guid", "enclosure", "title")
         self.seen: dict[str, dict[str, int]] = {"guid": {}, "enclosure": {}, "title": {}}
         self.items_with_enclosure = 0
