@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
@@ -147,9 +148,9 @@ def _check_tree(root: etree._Element, out: Collector, now: datetime, size: int,
         rule(channel, ctx)
     for el in channel.kids.get("item", ()):
         item = Node(el, alias)
-        out.item = item_label(item)
+        out.item_label = partial(item_label, item)
         check_item(item, ctx)
-        out.item = None
+        out.item = out.item_label = None
     for finish in FINISH_RULES:
         finish(ctx)
     rules_sanity.check_size(size, ctx, size_warning)

@@ -8,6 +8,7 @@ implements (``C8``) and a one-line summary; the README table is made from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,11 +205,16 @@ class Collector(list[Finding]):
         #: set by the engine while item rules run: "item 'Title'" (or its guid), so every
         #: finding on an item names it even when the feed is written on one line
         self.item: str | None = None
+        #: or, cheaper when most items have no finding: what makes :attr:`item` when the
+        #: first finding on the item is added
+        self.item_label: Callable[[], str] | None = None
 
     def add(self, severity: Severity, rule: str, message: str, el: Any = None,
             hint: str | None = None, line: int | None = None, url: str | None = None) -> None:
         if line is None and el is not None:
             line = el.sourceline
+        if self.item is None and self.item_label is not None:
+            self.item = self.item_label()
         if self.item is not None and self.item not in message:
             message = f"{message} (in {self.item})"
         self.append(Finding(severity, rule, message, line, hint, self.source, url))

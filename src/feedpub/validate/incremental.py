@@ -27,6 +27,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from lxml import etree
@@ -156,7 +157,7 @@ def check_item_element(el: Element, alias: str | None, channel: Node, now: datet
     ctx.pending = []
     ctx.serial = True  # record unnumbered episodes; the channel decides if that matters
     item = Node(el, alias)
-    out.item = item_label(item)
+    out.item_label = partial(item_label, item)
     check_item(item, ctx)
     return _item_result(out, ctx, offset, now)
 
