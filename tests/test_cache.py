@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import showchanges
 from audiofactory import make_audio
 from cleancopy import built_clean
 from feedpub.build import build, write_outputs
@@ -126,29 +127,22 @@ def test_a_cache_deleted_between_builds_changes_nothing(show: Path, tmp_path: Pa
 
 def change_each_way(root: Path) -> list:  # type: ignore[type-arg]
     def add() -> None:
-        folder = root / "episodes" / "ep-9"
-        folder.mkdir()
-        (folder / "episode.toml").write_text('title = "Neuf"\ndate = "2025-06-01"\n'
-                                             'audio = "ep-9.mp3"\n', encoding="utf-8")
-        (folder / "description.md").write_text("Nouvelles notes.", encoding="utf-8")
-        make_audio(folder / "ep-9.mp3", 2.0)
+        showchanges.add_episode(root)
 
     def edit_notes() -> None:
         (root / "episodes" / "ep-1" / "description.md").write_text("Autres *notes*.")
 
     def edit_show() -> None:
-        text = (root / "podcast.toml").read_text()
-        (root / "podcast.toml").write_text(text.replace("A show made by the test suite.",
-                                                        "A show, edited."))
+        showchanges.edit_show_description(root)
 
     def replace_audio() -> None:
         make_audio(root / "episodes" / "ep-2" / "ep-2.mp3", 4.0)
 
     def add_transcript() -> None:
-        (root / "episodes" / "ep-0" / "transcript.en.txt").write_text("Speaker #0\nHello.\n")
+        showchanges.add_transcript(root)
 
     def remove() -> None:
-        shutil.rmtree(root / "episodes" / "ep-9")
+        showchanges.remove_added_episode(root)
 
     return [add, edit_notes, edit_show, replace_audio, add_transcript, remove]
 

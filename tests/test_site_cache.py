@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiofactory import make_audio
+import showchanges
 from cleancopy import built_clean
 from feedpub.build import build, write_outputs
 from feedpub.cache import CACHE_DIR, Cache
@@ -98,12 +97,7 @@ def changes(root: Path) -> list[Callable[[], None]]:
     episodes = root / "episodes"
 
     def add_episode() -> None:
-        folder = episodes / "ep-9"
-        folder.mkdir()
-        (folder / "episode.toml").write_text('title = "Neuf"\ndate = "2025-06-01"\n'
-                                             'audio = "ep-9.mp3"\n', encoding="utf-8")
-        (folder / "description.md").write_text("Nouvelles notes.", encoding="utf-8")
-        make_audio(folder / "ep-9.mp3", 2.0)
+        showchanges.add_episode(root)
 
     def edit_episode() -> None:
         (episodes / "ep-1" / "description.md").write_text("Autres *notes*, éditées.")
@@ -112,7 +106,7 @@ def changes(root: Path) -> list[Callable[[], None]]:
         (episodes / "ep-2" / "transcript.txt").write_text("Speaker #0\nAu revoir.\n")
 
     def remove_episode() -> None:
-        shutil.rmtree(episodes / "ep-9")
+        showchanges.remove_added_episode(root)
 
     def change_site_option() -> None:
         text = (root / "podcast.toml").read_text()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import showchanges
 from audiofactory import make_audio
 from cleancopy import built_clean
 from feedpub import state
@@ -142,16 +143,11 @@ def edit_episode_in_place(root: Path) -> None:
 
 
 def add_transcript(root: Path) -> None:
-    (root / "episodes" / "ep-0" / "transcript.en.txt").write_text("Speaker #0\nHello.\n")
+    showchanges.add_transcript(root)
 
 
 def add_episode(root: Path) -> None:
-    folder = root / "episodes" / "ep-9"
-    folder.mkdir()
-    (folder / "episode.toml").write_text('title = "Neuf"\ndate = "2025-06-01"\n'
-                                         'audio = "ep-9.mp3"\n', encoding="utf-8")
-    (folder / "description.md").write_text("Nouvelles notes.", encoding="utf-8")
-    make_audio(folder / "ep-9.mp3", 1.0)
+    showchanges.add_episode(root, seconds=1.0)
 
 
 def remove_episode(root: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import showchanges
 from audiofactory import make_audio
 from cleancopy import built_clean
 from feedpub.build import build, units, write_outputs
@@ -142,12 +143,7 @@ def change_each_way(root: Path) -> list:  # type: ignore[type-arg]
     episodes = root / "episodes"
 
     def add() -> None:
-        folder = episodes / "ep-9"
-        folder.mkdir()
-        (folder / "episode.toml").write_text('title = "Neuf"\ndate = "2025-06-01"\n'
-                                             'audio = "ep-9.mp3"\n', encoding="utf-8")
-        (folder / "description.md").write_text("Nouvelles notes.", encoding="utf-8")
-        make_audio(folder / "ep-9.mp3", 2.0)
+        showchanges.add_episode(root)
 
     def edit_episode() -> None:
         path = episodes / "ep-1" / "episode.toml"
@@ -157,9 +153,7 @@ def change_each_way(root: Path) -> list:  # type: ignore[type-arg]
         (episodes / "ep-1" / "description.md").write_text("Autres *notes*.")
 
     def edit_show_description() -> None:  # a field no unit reads
-        text = (root / "podcast.toml").read_text()
-        (root / "podcast.toml").write_text(text.replace("A show made by the test suite.",
-                                                        "A show, edited."))
+        showchanges.edit_show_description(root)
 
     def edit_show_timezone() -> None:  # a field every unit reads (dates without a time)
         text = (root / "podcast.toml").read_text()
@@ -169,7 +163,7 @@ def change_each_way(root: Path) -> list:  # type: ignore[type-arg]
         make_audio(episodes / "ep-2" / "ep-2.mp3", 2.5)
 
     def add_transcript() -> None:
-        (episodes / "ep-0" / "transcript.en.txt").write_text("Speaker #0\nHello.\n")
+        showchanges.add_transcript(root)
 
     def edit_chapters() -> None:
         (episodes / "ep-1" / "chapters.toml").write_text(CHAPTERS.replace("Suite", "Fin"))
@@ -178,7 +172,7 @@ def change_each_way(root: Path) -> list:  # type: ignore[type-arg]
         (episodes / "ep-0" / "transcript.fr.srt").write_text(SRT.replace("Bonjour", "Salut"))
 
     def remove() -> None:
-        shutil.rmtree(episodes / "ep-9")
+        showchanges.remove_added_episode(root)
 
     return [add, edit_episode, edit_notes, edit_show_description, edit_show_timezone,
             replace_audio, add_transcript, edit_chapters, edit_transcript, remove]
