@@ -164,15 +164,9 @@ class Walk:
         checking costs one ``stat`` per path, no ``scandir``.  ``saved``: the digest to
         compare with; a top folder that differs from it ends the walk there (raises
         :class:`Changed`: an episode added or removed costs no ``stat`` below)."""
-        self.parts.append(f"tree {path}\n")
-        try:
-            top = os.stat(path)
-        except FileNotFoundError:
-            self.parts.append("missing\n")
+        top = self._top(path, racy)
+        if top is None:
             return []
-        except OSError as err:
-            raise Doubt(f"{path}: {err.strerror}") from None
-        self._note("", top, racy)
         if saved is not None and not saved.startswith(json.dumps(self.parts)[:-1] + ", "):
             raise Changed(path)
         base = path + os.sep
@@ -190,6 +184,19 @@ class Walk:
                 found = [FIELDS(stat_entry(base + rel)) for rel in listing]
         self.parts.append((len(found), group_hashes(listing, found)))
         return listing
+
+    def _top(self, path: str, racy: bool) -> os.stat_result | None:
+        """The top folder of a tree noted (None, and "missing" noted, when it is not there)."""
+        self.parts.append(f"tree {path}\n")
+        try:
+            top = os.stat(path)
+        except FileNotFoundError:
+            self.parts.append("missing\n")
+            return None
+        except OSError as err:
+            raise Doubt(f"{path}: {err.strerror}") from None
+        self._note("", top, racy)
+        return top
 
     def _found(self, found: list[tuple[int, ...]], racy: bool) -> None:
         if racy and found:
@@ -212,15 +219,9 @@ class Walk:
                 raise ValueError
         except (ValueError, TypeError, IndexError, KeyError):
             return self.tree(path, None)
-        self.parts.append(f"tree {path}\n")
-        try:
-            top = os.stat(path)
-        except FileNotFoundError:
-            self.parts.append("missing\n")
+        top = self._top(path, True)
+        if top is None:
             return []
-        except OSError as err:
-            raise Doubt(f"{path}: {err.strerror}") from None
-        self._note("", top, True)
         if not st_mode.S_ISDIR(top.st_mode):
             self.parts.append((0, []))
             return []
