@@ -107,3 +107,24 @@ def test_generated_show_is_what_the_issue_asks_for(tmp_path: Path) -> None:
     assert len(items) == 3
     assert items[0].find("enclosure").get("length") == str(len(data[0]))
     assert items[0].find("{http://www.itunes.com/dtds/podcast-1.0.dtd}explicit").text == "true"
+
+
+def test_memtrace_reports_who_holds_the_memory_at_the_peak(tmp_path: Path) -> None:
+    """``benchmarks/memtrace.py`` at 3 episodes, one case: the report has its sections,
+    with sizes, and feedpub's own files among the holders."""
+    out = tmp_path / "report.md"
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "memtrace.py"), "--episodes", "3", "--cases", "add",
+         "--top", "40", "--frames", "2", "--out", str(out)],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "FEEDPUB_ALLOW_TEST_HOSTS": "1"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = out.read_text(encoding="utf-8")
+    head = re.search(r"^## add: traced peak (\d+\.\d) MiB; snapshot (\d+\.\d) MiB", report,
+                     re.MULTILINE)
+    assert head and 0 < float(head.group(2)) <= float(head.group(1)), report[:500]
+    for section in ("### by file", "### by line", "### by traceback"):
+        assert section in report, section
+    sizes = re.findall(r"^\s+(\d+\.\d\d) MiB\s+[\d,]+\s+(\S+)", report, re.MULTILINE)
+    assert sizes and any(name.startswith(("build/", "feed/", "source/", "cache.py",
+                                          "model.py")) for _, name in sizes), sizes[:40]
